@@ -101,6 +101,12 @@ public class DivisionService {
     public io.qingliu.api.project.v1.Division update(UpdateDivisionRequest request) {
         Violations v = new Violations();
         Division d = load(request.getDivision().getName(), "division.name", LockModeType.PESSIMISTIC_WRITE);
+        if (d.level == DivisionLevel.VILLAGE && d.townshipCode != null) {
+            // A village's effective basin depends on its township's, and a township's update writes
+            // a change for each inheriting village: holding the township (shared) makes the two kinds
+            // of update run one after the other, so neither writes a snapshot the other made stale.
+            em.find(Division.class, d.townshipCode, LockModeType.PESSIMISTIC_READ);
+        }
         Etags.check(request.getDivision().getEtag(), d.version, d.resourceName());
         Set<String> paths = Masks.resolve(request.getUpdateMask(), request.getDivision(), Set.of("basin"), v);
         if (paths.isEmpty() && v.isEmpty()) {
