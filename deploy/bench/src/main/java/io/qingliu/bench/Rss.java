@@ -1,0 +1,72 @@
+package io.qingliu.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Tracks the service's resident set: samples VmRSS of /proc/PID/status periodically (daemon
+ * thread) and reads VmHWM, the kernel's own high-water mark over the process's whole life.
+ */
+final class Rss {
+    private final long pid;
+    private volatile long maxSampledKb = -1;
+    private volatile long lastHwmKb = -1;
+    private Thread thread;
+
+    Rss(long pid) {
+        this.pid = pid;
+    }
+
+    void start() {
+        if (pid <= 0) {
+            return;
+        }
+        thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                sample();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void sample() {
+        long rss = field("VmRSS:");
+        if (rss > maxSampledKb) {
+            maxSampledKb = rss;
+        }
+        long hwm = field("VmHWM:");
+        if (hwm > 0) {
+            lastHwmKb = hwm;
+        }
+    }
+
+    /** VmHWM in KiB (the last value read while the process was alive), -1 when unknown. */
+    long hwmKb() {
+        sample();
+        return lastHwmKb;
+    }
+
+    long maxSampledKb() {
+        return maxSampledKb;
+    }
+
+    private long field(String name) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(name)) {
+                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or not ours to read
+        }
+        return -1;
+    }
+}
