@@ -36,7 +36,11 @@ final class Report {
     }
 
     synchronized void failed(String step, String what, String why) {
-        add(new Row(step, what, "FAILED: " + why, "", "", "", Boolean.FALSE));
+        String oneLine = String.valueOf(why).replaceAll("\\s*\\R\\s*", " | ");
+        if (oneLine.length() > 200) {
+            oneLine = oneLine.substring(0, 197) + "...";
+        }
+        add(new Row(step, what, "FAILED: " + oneLine, "", "", "", Boolean.FALSE));
     }
 
     synchronized void note(String n) {

@@ -57,6 +57,18 @@ final class Rss {
         return maxSampledKb;
     }
 
+    /** CPU seconds (user + system) the process has used so far, NaN when unknown. */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, utime 14 and stime 15 (1-based in proc(5))
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private long field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

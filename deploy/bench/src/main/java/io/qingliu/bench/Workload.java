@@ -53,6 +53,16 @@ final class Workload {
         return w;
     }
 
+    /** Keeps only the townships whose codes are in active (the service's own list); returns how many were dropped. */
+    int retain(java.util.Set<String> active) {
+        int before = townships.size();
+        townships.removeIf(t -> !active.contains(t.code()));
+        if (townships.isEmpty()) {
+            throw new IllegalStateException("none of the file's townships is an active division of the service");
+        }
+        return before - townships.size();
+    }
+
     static String pad12(String code) {
         StringBuilder sb = new StringBuilder(code);
         while (sb.length() < 12) {
