@@ -14,10 +14,13 @@ CREATE TABLE division (
     updated_at     timestamptz  NOT NULL DEFAULT now(),
     version        bigint       NOT NULL DEFAULT 1
 );
-CREATE INDEX division_parent_idx   ON division (parent_code, code);
-CREATE INDEX division_county_idx   ON division (county_code, code);
-CREATE INDEX division_township_idx ON division (township_code, code);
-CREATE INDEX division_kind_idx     ON division (kind, code);
+-- Lists page by (sort key, numeric code): keyset pagination needs the pair indexed.
+CREATE INDEX division_code_num_idx ON division ((code::bigint));
+CREATE INDEX division_name_idx     ON division (name, (code::bigint));
+CREATE INDEX division_parent_idx   ON division (parent_code, (code::bigint));
+CREATE INDEX division_county_idx   ON division (county_code, (code::bigint));
+CREATE INDEX division_township_idx ON division (township_code, (code::bigint));
+CREATE INDEX division_kind_idx     ON division (kind, (code::bigint));
 
 -- Facility and project ids are allocated from these sequences in blocks, so that bulk imports
 -- can use COPY; the sequences never decide feed order (see feed_head).
@@ -72,9 +75,13 @@ CREATE TABLE project (
     actual_commissioning_date   date,
     investment_fen              bigint       NOT NULL DEFAULT 0 CHECK (investment_fen >= 0),
     responsible_unit            text,
-    progress_percent            smallint     NOT NULL DEFAULT 0 CHECK (progress_percent BETWEEN 0 AND 100),
+    progress_percent            integer      NOT NULL DEFAULT 0 CHECK (progress_percent BETWEEN 0 AND 100),
     notes                       text,
+    -- [{"source": …, "amountFen": …}], in the caller's order.
+    funding                     jsonb        NOT NULL DEFAULT '[]',
     state                       text         NOT NULL,
+    -- Every lifecycle move, oldest first: [{"from", "to", "effectiveDate", "recordedAt", "reason"}].
+    transitions                 jsonb        NOT NULL DEFAULT '[]',
     suspended_from              text,
     created_at                  timestamptz  NOT NULL,
     updated_at                  timestamptz  NOT NULL,
@@ -87,25 +94,6 @@ CREATE INDEX project_township_idx  ON project (township_code, created_at, id);
 CREATE INDEX project_plan_idx      ON project (plan_code, created_at, id);
 CREATE INDEX project_kind_idx      ON project (kind, created_at, id);
 CREATE INDEX project_facility_idx  ON project (facility_id);
-
-CREATE TABLE project_funding (
-    project_id  bigint  NOT NULL REFERENCES project (id) ON DELETE CASCADE,
-    ordinal     int     NOT NULL,
-    source      text    NOT NULL CHECK (length(source) BETWEEN 1 AND 100),
-    amount_fen  bigint  NOT NULL CHECK (amount_fen >= 0),
-    PRIMARY KEY (project_id, ordinal)
-);
-
-CREATE TABLE project_transition (
-    project_id      bigint       NOT NULL REFERENCES project (id) ON DELETE CASCADE,
-    ordinal         int          NOT NULL,
-    from_state      text,
-    to_state        text         NOT NULL,
-    effective_date  date         NOT NULL,
-    recorded_at     timestamptz  NOT NULL,
-    reason          text,
-    PRIMARY KEY (project_id, ordinal)
-);
 
 -- The feed's head: one row whose lock every writing transaction takes last, just before it
 -- commits. Sequence numbers handed out under that lock are gap-free and increase in commit

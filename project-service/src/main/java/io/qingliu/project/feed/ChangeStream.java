@@ -1,0 +1,196 @@
+package io.qingliu.project.feed;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.qingliu.api.project.v1.Change;
+import io.qingliu.api.project.v1.WatchChangesRequest;
+import io.qingliu.api.project.v1.WatchChangesResponse;
+import io.qingliu.project.grpc.GrpcErrors;
+import io.qingliu.project.grpc.Violations;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Serves WatchChanges: everything after the caller's sequence, then live changes as they
+ * commit. Because sequence numbers are gap-free and visible in order (see {@link ChangeLog}),
+ * reading {@code seq > cursor} in order never skips a change that commits late.
+ *
+ * <p>Each watcher runs on its own thread and sends only while the client's transport is ready,
+ * so a slow reader holds back its own stream, not the service's memory.
+ */
+@ApplicationScoped
+public class ChangeStream {
+
+    private static final Logger LOG = Logger.getLogger(ChangeStream.class);
+    private static final int DEFAULT_BATCH = 1000;
+    private static final int MAX_BATCH = 10_000;
+
+    private static final String READ = "SELECT h.last_seq, c.payload FROM feed_head h LEFT JOIN LATERAL "
+            + "(SELECT seq, payload FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) c ON true ORDER BY c.seq";
+
+    private final AgroalDataSource dataSource;
+    private final FeedNotifier notifier;
+    private final AtomicInteger active = new AtomicInteger();
+    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "feed-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ChangeStream(AgroalDataSource dataSource, FeedNotifier notifier) {
+        this.dataSource = dataSource;
+        this.notifier = notifier;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        watchers.shutdownNow();
+    }
+
+    /** Watchers connected now. */
+    public int activeWatchers() {
+        return active.get();
+    }
+
+    /** The highest committed sequence. */
+    public long headSequence() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT last_seq FROM feed_head WHERE id = 1");
+                ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public void watch(WatchChangesRequest request, StreamObserver<WatchChangesResponse> observer) {
+        Violations violations = new Violations();
+        if (request.getAfterSequence() < 0) {
+            violations.add("after_sequence", "must not be negative");
+        }
+        if (request.getMaxBatchSize() < 0 || request.getMaxBatchSize() > MAX_BATCH) {
+            violations.add("max_batch_size", "must be between 0 (meaning " + DEFAULT_BATCH + ") and " + MAX_BATCH);
+        }
+        if (!violations.isEmpty()) {
+            observer.onError(GrpcErrors.toStatus(violations.toException()));
+            return;
+        }
+        ServerCallStreamObserver<WatchChangesResponse> call = (ServerCallStreamObserver<WatchChangesResponse>) observer;
+        Watcher watcher = new Watcher(call, request.getAfterSequence(),
+                request.getMaxBatchSize() == 0 ? DEFAULT_BATCH : request.getMaxBatchSize());
+        call.setOnReadyHandler(watcher::signal);
+        call.setOnCancelHandler(watcher::cancel);
+        watchers.execute(watcher);
+    }
+
+    private final class Watcher implements Runnable {
+        private final ServerCallStreamObserver<WatchChangesResponse> call;
+        private final int batch;
+        private final Object readiness = new Object();
+        private volatile boolean cancelled;
+        private long cursor;
+
+        Watcher(ServerCallStreamObserver<WatchChangesResponse> call, long after, int batch) {
+            this.call = call;
+            this.cursor = after;
+            this.batch = batch;
+        }
+
+        void signal() {
+            synchronized (readiness) {
+                readiness.notifyAll();
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            signal();
+            notifier.wakeAll();
+        }
+
+        @Override
+        public void run() {
+            active.incrementAndGet();
+            try {
+                while (!cancelled) {
+                    long seen = notifier.generation();
+                    WatchChangesResponse response = read();
+                    if (response.getChangesCount() == 0) {
+                        notifier.awaitAfter(seen, 1000);
+                        continue;
+                    }
+                    if (!awaitReady()) {
+                        return;
+                    }
+                    call.onNext(response);
+                    cursor = response.getChanges(response.getChangesCount() - 1).getSequence();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finish(Status.UNAVAILABLE.withDescription("the service is shutting down; reconnect with your last sequence"));
+            } catch (SQLException e) {
+                LOG.warnf("feed read failed: %s", e.getMessage());
+                finish(Status.UNAVAILABLE.withDescription("the database is unavailable; reconnect with your last sequence"));
+            } catch (RuntimeException e) {
+                if (!cancelled) {
+                    LOG.error("feed watcher failed", e);
+                    finish(Status.INTERNAL.withDescription("the feed failed; reconnect with your last sequence"));
+                }
+            } finally {
+                active.decrementAndGet();
+            }
+        }
+
+        private WatchChangesResponse read() throws SQLException {
+            WatchChangesResponse.Builder response = WatchChangesResponse.newBuilder();
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(READ)) {
+                st.setLong(1, cursor);
+                st.setInt(2, batch);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        response.setHeadSequence(rs.getLong(1));
+                        byte[] payload = rs.getBytes(2);
+                        if (payload != null) {
+                            response.addChanges(Change.parseFrom(payload));
+                        }
+                    }
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("unreadable change in the log", e);
+            }
+            return response.build();
+        }
+
+        /** Waits until the transport takes more; false when the client went away. */
+        private boolean awaitReady() throws InterruptedException {
+            synchronized (readiness) {
+                while (!call.isReady()) {
+                    if (cancelled || call.isCancelled()) {
+                        return false;
+                    }
+                    readiness.wait(1000);
+                }
+            }
+            return !cancelled;
+        }
+
+        private void finish(Status status) {
+            if (!cancelled && !call.isCancelled()) {
+                try {
+                    call.onError(status.asRuntimeException());
+                } catch (RuntimeException ignored) {
+                    // The call closed meanwhile.
+                }
+            }
+        }
+    }
+}

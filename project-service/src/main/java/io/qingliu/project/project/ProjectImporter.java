@@ -1,0 +1,422 @@
+package io.qingliu.project.project;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qingliu.api.project.v1.AuditAction;
+import io.qingliu.api.project.v1.ChangeType;
+import io.qingliu.api.project.v1.ImportProjectsRequest;
+import io.qingliu.api.project.v1.ImportProjectsResponse;
+import io.qingliu.api.project.v1.ProjectImportEntry;
+import io.qingliu.api.project.v1.RejectedEntry;
+import io.qingliu.api.project.v1.RejectedField;
+import io.qingliu.project.division.Division;
+import io.qingliu.project.division.DivisionDirectory;
+import io.qingliu.project.facility.Facility;
+import io.qingliu.project.facility.FacilityMapper;
+import io.qingliu.project.facility.RegistryLookup;
+import io.qingliu.project.feed.ChangeLog;
+import io.qingliu.project.feed.ChangeLog.EncodedChange;
+import io.qingliu.project.grpc.ApiException;
+import io.qingliu.project.grpc.Violations;
+import io.qingliu.project.idempotency.RequestLog;
+import io.qingliu.project.support.Clock;
+import io.qingliu.project.support.CopyWriter;
+import io.qingliu.project.support.IdName;
+import io.qingliu.project.support.Ids;
+import io.grpc.Status;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.hibernate.Session;
+import org.postgresql.PGConnection;
+
+/**
+ * ImportProjects: many new projects in one transaction, all or nothing unless told to skip the
+ * invalid ones. The entries arrive spooled in a file (so the stream's size does not weigh on
+ * memory) and are read a chunk at a time: the records they refer to are loaded in one query per
+ * chunk, each entry is checked by the same rules as CreateProject, and the valid ones are
+ * written by COPY. Their changes are encoded as they are checked, spooled, and written to the
+ * change log at the end, when their number is known.
+ */
+@ApplicationScoped
+public class ProjectImporter {
+
+    /** The most entries one import may hold. */
+    public static final int MAX_ENTRIES = 200_000;
+    private static final int CHUNK = 2_000;
+    private static final int MAX_REPORTED = 1_000;
+
+    private final EntityManager em;
+    private final DivisionDirectory divisions;
+    private final ChangeLog changeLog;
+    private final RequestLog requestLog;
+    private final Ids ids;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    ProjectImporter(EntityManager em, DivisionDirectory divisions, ChangeLog changeLog, RequestLog requestLog, Ids ids,
+            Clock clock, ObjectMapper json) {
+        this.em = em;
+        this.divisions = divisions;
+        this.changeLog = changeLog;
+        this.requestLog = requestLog;
+        this.ids = ids;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /**
+     * @param spool the stream's messages, each written with {@code writeDelimitedTo}
+     * @param first the stream's first message, whose options apply
+     * @param fingerprintOfStream SHA-256 of the whole stream, to tell a retry from a different import
+     */
+    @Transactional
+    public ImportProjectsResponse importSpool(Path spool, ImportProjectsRequest first, byte[] fingerprintOfStream)
+            throws IOException {
+        UUID requestId = RequestLog.parse(first.getRequestId(), "request_id");
+        if (requestId != null) {
+            Optional<byte[]> answered = requestLog.claimFingerprint(requestId, "ImportProjects", fingerprintOfStream);
+            if (answered.isPresent()) {
+                return ImportProjectsResponse.parseFrom(answered.get());
+            }
+        }
+        boolean skipInvalid = first.getSkipInvalid();
+        boolean validateOnly = first.getValidateOnly();
+        Path changes = Files.createTempFile("qingliu-import-changes", ".bin");
+        try {
+            Run run = new Run(skipInvalid, validateOnly, changes);
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
+                List<Indexed> chunk = new ArrayList<>(CHUNK);
+                int position = 0;
+                while (true) {
+                    ImportProjectsRequest message = ImportProjectsRequest.parseDelimitedFrom(in);
+                    if (message == null) {
+                        break;
+                    }
+                    for (ProjectImportEntry entry : message.getEntriesList()) {
+                        if (position >= MAX_ENTRIES) {
+                            throw ApiException.invalidArgument("entries",
+                                    "an import holds at most " + MAX_ENTRIES + " entries; split it");
+                        }
+                        chunk.add(new Indexed(position++, entry));
+                        if (chunk.size() == CHUNK) {
+                            run.process(chunk);
+                            chunk = new ArrayList<>(CHUNK);
+                        }
+                    }
+                }
+                run.process(chunk);
+                run.received = position;
+            }
+            if (run.received == 0) {
+                throw ApiException.invalidArgument("entries", "the import holds no entry");
+            }
+            if (!skipInvalid && !validateOnly && run.rejectedCount > 0) {
+                throw run.rejection();
+            }
+            ImportProjectsResponse.Builder response = ImportProjectsResponse.newBuilder().setReceivedCount(run.received)
+                    .setCreatedCount(validateOnly ? 0 : run.created.size()).addAllRejected(run.rejected);
+            if (!validateOnly) {
+                response.addAllProjects(run.created);
+                response.setLastSequence(run.writeFeed());
+            }
+            ImportProjectsResponse answer = response.build();
+            if (requestId != null) {
+                requestLog.complete(requestId, answer);
+            }
+            return answer;
+        } finally {
+            Files.deleteIfExists(changes);
+        }
+    }
+
+    private record Indexed(int position, ProjectImportEntry entry) {
+    }
+
+    /** The state of one import as its chunks go by. */
+    private final class Run {
+        final boolean skipInvalid;
+        final boolean validateOnly;
+        final Path changesFile;
+        final DataOutputStream changes;
+        final LocalDate today = clock.today();
+        final Instant now = clock.now();
+        final List<String> created = new ArrayList<>();
+        final List<RejectedEntry> rejected = new ArrayList<>();
+        int rejectedCount;
+        long changeCount;
+        int received;
+        /** Facilities already checked by an earlier chunk, and those this import builds. */
+        final Map<Long, Facility> facilities = new HashMap<>();
+
+        Run(boolean skipInvalid, boolean validateOnly, Path changesFile) throws IOException {
+            this.skipInvalid = skipInvalid;
+            this.validateOnly = validateOnly;
+            this.changesFile = changesFile;
+            this.changes = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(changesFile), 1 << 16));
+        }
+
+        void process(List<Indexed> chunk) throws IOException {
+            if (chunk.isEmpty()) {
+                return;
+            }
+            RegistryLookup lookup = preload(chunk);
+            List<ProjectDrafts.Draft> valid = new ArrayList<>();
+            for (Indexed item : chunk) {
+                Violations v = new Violations();
+                ProjectDrafts.Draft draft = ProjectDrafts.draft(item.entry().getProject(), item.entry().getNewFacility(),
+                        item.entry().hasNewFacility(), lookup, today, v);
+                if (!v.isEmpty()) {
+                    reject(item.position(), v);
+                } else {
+                    valid.add(draft);
+                }
+            }
+            if (validateOnly || valid.isEmpty() || rejectedCount > 0 && !skipInvalid) {
+                em.clear();
+                return;
+            }
+            write(valid);
+            em.clear();
+        }
+
+        /** Loads every division and facility the chunk refers to, one query each. */
+        private RegistryLookup preload(List<Indexed> chunk) {
+            Set<String> codes = new HashSet<>();
+            Set<Long> facilityIds = new HashSet<>();
+            for (Indexed item : chunk) {
+                var f = item.entry().getNewFacility();
+                codes.add(f.getLocationCode());
+                codes.addAll(f.getServedDivisionCodesList());
+                Long downstream = IdName.FACILITY.tryParse(f.getDownstreamFacility());
+                if (downstream != null) {
+                    facilityIds.add(downstream);
+                }
+                Long acted = IdName.FACILITY.tryParse(item.entry().getProject().getFacility());
+                if (acted != null) {
+                    facilityIds.add(acted);
+                }
+            }
+            codes.removeIf(c -> !DivisionDirectory.isWellFormed(c));
+            Map<String, Division> byCode = divisions.findAll(codes);
+            facilityIds.removeAll(facilities.keySet());
+            if (!facilityIds.isEmpty()) {
+                em.createQuery("FROM Facility f WHERE f.id IN :ids", Facility.class).setParameter("ids", facilityIds)
+                        .getResultList().forEach(f -> facilities.put(f.id, f));
+            }
+            return new RegistryLookup() {
+                @Override
+                public Division division(String code) {
+                    return byCode.get(code);
+                }
+
+                @Override
+                public Facility facility(long id) {
+                    return facilities.get(id);
+                }
+            };
+        }
+
+        private void reject(int position, Violations v) {
+            rejectedCount++;
+            if (rejected.size() < MAX_REPORTED) {
+                RejectedEntry.Builder r = RejectedEntry.newBuilder().setPosition(position);
+                v.all().forEach(x -> r.addViolations(RejectedField.newBuilder().setField(x.field()).setDescription(x.description())));
+                rejected.add(r.build());
+            }
+        }
+
+        ApiException rejection() {
+            Violations v = new Violations();
+            for (RejectedEntry r : rejected) {
+                for (RejectedField f : r.getViolationsList()) {
+                    v.add("entries[" + r.getPosition() + "]." + f.getField(), f.getDescription());
+                }
+            }
+            ApiException listed = v.toException();
+            return new ApiException(Status.Code.INVALID_ARGUMENT, "INVALID_ENTRIES", rejectedCount
+                    + " of the entries are invalid; nothing was imported. First: " + listed.getMessage(),
+                    Map.of("rejected_count", Integer.toString(rejectedCount)), listed.violations());
+        }
+
+        /** Gives the chunk's valid drafts their ids, COPYs them, and spools their changes. */
+        private void write(List<ProjectDrafts.Draft> drafts) throws IOException {
+            int newFacilities = (int) drafts.stream().filter(ProjectDrafts.Draft::facilityIsNew).count();
+            long[] facilityIds = ids.next(Ids.FACILITY, newFacilities);
+            long[] projectIds = ids.next(Ids.PROJECT, drafts.size());
+            List<Facility> facilityRows = new ArrayList<>(newFacilities);
+            List<Project> projectRows = new ArrayList<>(drafts.size());
+            int f = 0;
+            for (int i = 0; i < drafts.size(); i++) {
+                ProjectDrafts.Draft d = drafts.get(i);
+                Facility facility = d.facility();
+                if (d.facilityIsNew()) {
+                    facility.id = facilityIds[f++];
+                    facility.createdAt = facility.updatedAt = now;
+                    facilityRows.add(facility);
+                    encode(FacilityMapper.toProto(facility));
+                }
+                Project p = d.project();
+                p.id = projectIds[i];
+                p.facilityId = facility.id;
+                p.createdAt = p.updatedAt = now;
+                projectRows.add(p);
+                var snapshot = ProjectMapper.toProto(p);
+                encode(snapshot);
+                created.add(snapshot.getName());
+            }
+            em.unwrap(Session.class).doWork(c -> {
+                copyFacilities(c, facilityRows);
+                copyProjects(c, projectRows);
+            });
+        }
+
+        private void encode(com.google.protobuf.Message snapshot) throws IOException {
+            String name = snapshot instanceof io.qingliu.api.project.v1.Project p ? p.getName()
+                    : ((io.qingliu.api.project.v1.Facility) snapshot).getName();
+            byte[] body = EncodedChange.of(new ChangeLog.Entry(name, ChangeType.CHANGE_TYPE_CREATED,
+                    AuditAction.AUDIT_ACTION_CREATED, snapshot)).body();
+            changes.writeUTF(name);
+            changes.writeInt(body.length);
+            changes.write(body);
+            changeCount++;
+        }
+
+        /** Writes the spooled changes to the change log, in the order they were checked. */
+        long writeFeed() throws IOException {
+            changes.close();
+            if (changeCount == 0) {
+                return 0;
+            }
+            return em.unwrap(Session.class).doReturningWork(c -> {
+                ChangeLog.Appender writer = changeLog.open(c, changeCount);
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(changesFile), 1 << 16))) {
+                    List<EncodedChange> batch = new ArrayList<>(CHUNK);
+                    while (true) {
+                        String name;
+                        try {
+                            name = in.readUTF();
+                        } catch (EOFException end) {
+                            break;
+                        }
+                        byte[] body = new byte[in.readInt()];
+                        in.readFully(body);
+                        batch.add(new EncodedChange(name, ChangeType.CHANGE_TYPE_CREATED, AuditAction.AUDIT_ACTION_CREATED, body));
+                        if (batch.size() == CHUNK * 5) {
+                            writer.writeEncoded(batch);
+                            batch.clear();
+                        }
+                    }
+                    writer.writeEncoded(batch);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return writer.finish();
+            });
+        }
+    }
+
+    private static void copyFacilities(Connection c, List<Facility> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        var copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                COPY facility (id, display_name, type, location_code, county_code, township_code, served_codes,
+                    capacity_tpd, discharge_standard, length_km, downstream_id, operating_state, operation_date,
+                    out_of_service_date, created_at, updated_at, version) FROM STDIN""");
+        try (Writer out = new CopyWriter(copy)) {
+            for (Facility f : rows) {
+                Row row = new Row(out);
+                row.add(f.id).add(f.displayName).add(f.type).add(f.locationCode).add(f.countyCode).add(f.townshipCode)
+                        .add("{" + String.join(",", f.servedCodes) + "}").add(f.capacityTpd.toPlainString())
+                        .add(f.dischargeStandard).add(f.lengthKm.toPlainString()).add(f.downstreamId).add(f.operatingState)
+                        .add(f.operationDate).add(f.outOfServiceDate).add(f.createdAt).add(f.updatedAt).add(f.version).end();
+            }
+        } catch (IOException e) {
+            throw sqlOrUnchecked(e);
+        }
+    }
+
+    private void copyProjects(Connection c, List<Project> rows) throws SQLException {
+        var copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                COPY project (id, display_name, kind, facility_id, facility_type, county_code, township_code, plan_code,
+                    capacity_before_tpd, capacity_after_tpd, standard_before, standard_after, length_km,
+                    planned_start_date, planned_completion_date, planned_commissioning_date, investment_fen, funding,
+                    responsible_unit, progress_percent, notes, state, transitions, created_at, updated_at, version)
+                FROM STDIN""");
+        try (Writer out = new CopyWriter(copy)) {
+            for (Project p : rows) {
+                new Row(out).add(p.id).add(p.displayName).add(p.kind).add(p.facilityId).add(p.facilityType)
+                        .add(p.countyCode).add(p.townshipCode).add(p.planCode).add(p.capacityBeforeTpd.toPlainString())
+                        .add(p.capacityAfterTpd.toPlainString()).add(p.standardBefore).add(p.standardAfter)
+                        .add(p.lengthKm.toPlainString()).add(p.plannedStartDate).add(p.plannedCompletionDate)
+                        .add(p.plannedCommissioningDate).add(p.investmentFen).add(toJson(p.funding)).add(p.responsibleUnit)
+                        .add(p.progressPercent).add(p.notes).add(p.state).add("[]").add(p.createdAt).add(p.updatedAt)
+                        .add(p.version).end();
+            }
+        } catch (IOException e) {
+            throw sqlOrUnchecked(e);
+        }
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RuntimeException sqlOrUnchecked(IOException e) {
+        if (e.getCause() instanceof SQLException sql) {
+            return new IllegalStateException(sql);
+        }
+        return new UncheckedIOException(e);
+    }
+
+    /** One row of COPY text: values in column order, null as \N. */
+    private static final class Row {
+        private final Writer out;
+        private boolean first = true;
+
+        Row(Writer out) {
+            this.out = out;
+        }
+
+        Row add(Object value) throws IOException {
+            if (!first) {
+                out.write('\t');
+            }
+            first = false;
+            out.write(value == null ? "\\N" : CopyWriter.escape(value.toString()));
+            return this;
+        }
+
+        void end() throws IOException {
+            out.write('\n');
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.qingliu.project.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The PostgreSQL the tests run against: the one configured through
+ * {@code QUARKUS_DATASOURCE_JDBC_URL} when set (CI points it at the machine's server), otherwise
+ * an embedded server started for the run, so the tests pass on a machine with only a JDK and Maven.
+ */
+public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    private EmbeddedPostgres embedded;
+
+    @Override
+    public Map<String, String> start() {
+        String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
+        if (configured != null && !configured.isBlank()) {
+            return Map.of();
+        }
+        try {
+            embedded = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start an embedded PostgreSQL", e);
+        }
+        return Map.of(
+                "quarkus.datasource.jdbc.url", embedded.getJdbcUrl("postgres", "postgres"),
+                "quarkus.datasource.username", "postgres");
+    }
+
+    @Override
+    public void stop() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
