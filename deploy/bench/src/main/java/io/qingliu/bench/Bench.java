@@ -105,6 +105,8 @@ public final class Bench {
     private final int liveOps;
     private final int liveRate;
     private final String pgbench;
+    /** The steps to run, e.g. "1,2,3,4,5,6" (all); without 1 and 2 the data already in the database is used. */
+    private final Set<String> steps;
 
     // ---------------------------------------------------------------- state carried between steps
 
@@ -148,6 +150,7 @@ public final class Bench {
         liveOps = intOpt("live-ops", 500);
         liveRate = intOpt("live-rate", 50);
         pgbench = str("pgbench", "pgbench");
+        steps = Set.of(str("steps", "1,2,3,4,5,6").split("\\s*,\\s*"));
         rss = new Rss(Long.parseLong(str("service-pid", "0")));
     }
 
@@ -179,6 +182,7 @@ public final class Bench {
         report.header(Report.f("workload: %,d new-build sewage plants over the national townships, seed %d; %d callers; page size %d",
                 projects, seed, concurrency, pageSize));
         rss.start();
+        String loadAtStart = Rss.loadAverage();
         for (int i = 0; i < Math.max(1, channels); i++) {
             pool.add(NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor()
                     .maxInboundMessageSize(256 << 20).build());
@@ -186,24 +190,37 @@ public final class Bench {
         blocking = ProjectServiceGrpc.newBlockingStub(pool.get(0));
         async = ProjectServiceGrpc.newStub(pool.get(0));
         try {
-            boolean loaded = step("1", "ImportDivisions", this::importDivisions)
-                    && step("2", "ImportProjects", this::importProjects);
+            boolean loaded = (!steps.contains("1") || step("1", "ImportDivisions", this::importDivisions))
+                    && (steps.contains("2") ? step("2", "ImportProjects", this::importProjects)
+                            : step("2", "projects already in " + db, this::loadNames));
             if (loaded) {
-                step("2", "COPY baseline", this::copyBaseline);
-                step("3", "GetProject", this::getProject);
-                step("4", "TransitionProject", this::transitions);
-                step("4", "ListProjects", this::listProjects);
-                step("5", "WatchChanges catch-up", this::watchCatchUp);
-                step("5", "WatchChanges live", this::watchLive);
+                if (steps.contains("2")) {
+                    step("2", "COPY baseline", this::copyBaseline);
+                }
+                if (steps.contains("3")) {
+                    step("3", "GetProject", this::getProject);
+                }
+                if (steps.contains("4")) {
+                    step("4", "TransitionProject", this::transitions);
+                    step("4", "ListProjects", this::listProjects);
+                }
+                if (steps.contains("5")) {
+                    step("5", "WatchChanges catch-up", this::watchCatchUp);
+                    step("5", "WatchChanges live", this::watchLive);
+                }
             } else {
                 report.note("steps 2-5 skipped: the data could not be loaded");
             }
-            step("6", "peak RSS", this::peakRss);
+            if (steps.contains("6")) {
+                step("6", "peak RSS", this::peakRss);
+            }
         } finally {
             for (ManagedChannel ch : pool) {
                 ch.shutdownNow();
             }
         }
+        report.header("load average (1 min): " + loadAtStart + " at start, " + Rss.loadAverage()
+                + " at end; other work on this machine skews every figure");
         String table = report.render();
         System.out.println();
         System.out.print(table);
@@ -325,6 +342,30 @@ public final class Bench {
                 projects, reqs.size(), secs, resp.getLastSequence()));
     }
 
+    /** Without step 2: the projects already in the database (a rerun of some steps on kept data). */
+    private void loadNames() throws SQLException {
+        List<String> list = new ArrayList<>();
+        try (Connection c = jdbc(db); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id, state FROM project ORDER BY created_at, id")) {
+            while (rs.next()) {
+                if (!"PLANNED".equals(rs.getString(2))) {
+                    touched.add(list.size());
+                }
+                list.add("projects/" + rs.getLong(1));
+            }
+            try (ResultSet h = st.executeQuery("SELECT last_seq FROM feed_head")) {
+                if (h.next()) {
+                    head = h.getLong(1);
+                }
+            }
+        }
+        if (list.isEmpty()) {
+            throw new IllegalStateException("no project in " + db + ": run step 2");
+        }
+        names = List.copyOf(list);
+        report.note(Report.f("reused the %,d projects already in %s (%,d not planned)", names.size(), db, touched.size()));
+    }
+
     /**
      * Baseline of step 2: PostgreSQL COPY (CSV) of the very rows the service wrote, into the same
      * tables of a scratch copy of the schema (copied by the run script with pg_dump
@@ -388,12 +429,13 @@ public final class Bench {
         long measureFrom = start + warmupSeconds * 1_000_000_000L;
         long end = measureFrom + getSeconds * 1_000_000_000L;
         AtomicLong errors = new AtomicLong();
-        double[] cpuAtMeasure = new double[2];
+        double[] cpuAtMeasure = new double[3];
         Thread cpuMark = new Thread(() -> {
             try {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
                 cpuAtMeasure[0] = rss.cpuSeconds();
                 cpuAtMeasure[1] = clientCpuSeconds();
+                cpuAtMeasure[2] = Rss.machineBusySeconds();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -458,8 +500,10 @@ public final class Bench {
         }
         double serviceCpu = rss.cpuSeconds() - cpuAtMeasure[0];
         double clientCpu = clientCpuSeconds() - cpuAtMeasure[1];
-        report.note(Report.f("GetProject window: the service used %.0f%% of a core, this client %.0f%% (of %d cores)",
-                100 * serviceCpu / getSeconds, 100 * clientCpu / getSeconds, Runtime.getRuntime().availableProcessors()));
+        double machineCpu = Rss.machineBusySeconds() - cpuAtMeasure[2];
+        report.note(Report.f("GetProject window: CPU busy %.0f%% of a core in all: the service %.0f%%, this client %.0f%%, the rest (PostgreSQL, other work) %.0f%% (of %d cores)",
+                100 * machineCpu / getSeconds, 100 * serviceCpu / getSeconds, 100 * clientCpu / getSeconds,
+                100 * (machineCpu - serviceCpu - clientCpu) / getSeconds, Runtime.getRuntime().availableProcessors()));
         Lat all = new Lat();
         for (Lat l : lats) {
             synchronized (l) {
@@ -507,22 +551,7 @@ public final class Bench {
         for (int i = 0; i < n; i++) {
             targets.add(i * step);
         }
-        // The first call finds which effective date the service takes: the brief's 2019-03-01,
-        // or, if the service refuses a date before the project's creation, today in China.
-        Date early = Date.newBuilder().setYear(2019).setMonth(3).setDay(1).build();
-        try {
-            transition(names.get(targets.get(0)), early);
-            approvalDate = early;
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT
-                    && e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
-                throw e;
-            }
-            LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
-            approvalDate = Date.newBuilder().setYear(today.getYear()).setMonth(today.getMonthValue()).setDay(today.getDayOfMonth()).build();
-            report.note("TransitionProject refused effective date 2019-03-01 (" + describe(e) + "); used " + today);
-            transition(names.get(targets.get(0)), approvalDate);
-        }
+        approve(names.get(targets.get(0)));
         touched.add(targets.get(0));
         ExecutorService exec = Executors.newFixedThreadPool(8);
         AtomicInteger next = new AtomicInteger(1);
@@ -558,6 +587,32 @@ public final class Bench {
                 Report.f("%s calls/s, p50 %s, p99 %s%s", Report.n0((targets.size() - 1) / secs), Report.ms(all.pctMs(50)),
                         Report.ms(all.pctMs(99)), errors.get() > 0 ? ", " + errors.get() + " failed" : ""),
                 "", "", "", errors.get() == 0 ? null : Boolean.FALSE));
+    }
+
+    /**
+     * Moves one project to approved; the first call finds which effective date the service
+     * takes: 2019-03-01, or, if the service refuses a date before the project's creation,
+     * today in China.
+     */
+    private Project approve(String name) {
+        if (approvalDate != null) {
+            return transition(name, approvalDate);
+        }
+        Date early = Date.newBuilder().setYear(2019).setMonth(3).setDay(1).build();
+        try {
+            Project p = transition(name, early);
+            approvalDate = early;
+            return p;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT
+                    && e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+                throw e;
+            }
+            LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+            approvalDate = Date.newBuilder().setYear(today.getYear()).setMonth(today.getMonthValue()).setDay(today.getDayOfMonth()).build();
+            report.note("TransitionProject refused effective date 2019-03-01 (" + describe(e) + "); used " + today);
+            return transition(name, approvalDate);
+        }
     }
 
     private Project transition(String name, Date date) {
@@ -770,7 +825,7 @@ public final class Bench {
         try {
             // one write not measured, to know that the stream is live before the clock starts
             String probe = targets.get(0);
-            transition(probe, approvalDate);
+            approve(probe);
             long probeDeadline = System.nanoTime() + 15_000_000_000L;
             while (!arrivals.containsKey(probe) && System.nanoTime() < probeDeadline && done.getCount() > 0) {
                 Thread.sleep(5);
