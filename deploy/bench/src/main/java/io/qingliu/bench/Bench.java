@@ -326,6 +326,7 @@ public final class Bench {
             }
             reqs.add(b.build());
         }
+        CpuWindow cpu = CpuWindow.start(rss);
         long t0 = System.nanoTime();
         ImportProjectsResponse resp = Streams.send(
                 o -> async.withDeadlineAfter(900, TimeUnit.SECONDS).importProjects(o), reqs, 910);
@@ -338,8 +339,8 @@ public final class Bench {
         names = List.copyOf(resp.getProjectsList());
         head = Math.max(head, resp.getLastSequence());
         importRowsPerSecond = projects / secs;
-        report.note(Report.f("ImportProjects: %,d entries in %d messages took %.1f s (last seq %,d)",
-                projects, reqs.size(), secs, resp.getLastSequence()));
+        report.note(Report.f("ImportProjects: %,d entries in %d messages took %.1f s (last seq %,d); %s",
+                projects, reqs.size(), secs, resp.getLastSequence(), cpu.summary()));
     }
 
     /** Without step 2: the projects already in the database (a rerun of some steps on kept data). */
@@ -429,13 +430,11 @@ public final class Bench {
         long measureFrom = start + warmupSeconds * 1_000_000_000L;
         long end = measureFrom + getSeconds * 1_000_000_000L;
         AtomicLong errors = new AtomicLong();
-        double[] cpuAtMeasure = new double[3];
+        CpuWindow cpu = CpuWindow.start(rss);
         Thread cpuMark = new Thread(() -> {
             try {
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
-                cpuAtMeasure[0] = rss.cpuSeconds();
-                cpuAtMeasure[1] = clientCpuSeconds();
-                cpuAtMeasure[2] = Rss.machineBusySeconds();
+                cpu.mark();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -498,12 +497,7 @@ public final class Bench {
         if (!finished.await(warmupSeconds + getSeconds + 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("GetProject callers did not finish");
         }
-        double serviceCpu = rss.cpuSeconds() - cpuAtMeasure[0];
-        double clientCpu = clientCpuSeconds() - cpuAtMeasure[1];
-        double machineCpu = Rss.machineBusySeconds() - cpuAtMeasure[2];
-        report.note(Report.f("GetProject window: CPU busy %.0f%% of a core in all: the service %.0f%%, this client %.0f%%, the rest (PostgreSQL, other work) %.0f%% (of %d cores)",
-                100 * machineCpu / getSeconds, 100 * serviceCpu / getSeconds, 100 * clientCpu / getSeconds,
-                100 * (machineCpu - serviceCpu - clientCpu) / getSeconds, Runtime.getRuntime().availableProcessors()));
+        report.note("GetProject window: " + cpu.summary());
         Lat all = new Lat();
         for (Lat l : lats) {
             synchronized (l) {
@@ -696,6 +690,7 @@ public final class Bench {
     /** Reads the whole feed from sequence 0 up to the head seen in the first response. */
     private void watchCatchUp() throws Exception {
         long[] r = new long[5]; // count, lastSeq, headAtStart, t100k (nanos), gaps
+        CpuWindow cpu = CpuWindow.start(rss);
         long t0 = System.nanoTime();
         Context.CancellableContext ctx = Context.current().withCancellation();
         try {
@@ -725,6 +720,7 @@ public final class Bench {
             ctx.cancel(null);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        String cpuNote = cpu.summary();
         long count = r[0];
         if (r[2] == 0 || r[1] < r[2]) {
             throw new IllegalStateException(Report.f("the stream ended at sequence %d before the head %d", r[1], r[2]));
@@ -759,6 +755,7 @@ public final class Bench {
                 Report.f("%s changes/s", Report.n0(first)),
                 Report.f("JDBC SELECT seq, payload: %s rows/s", Report.n0(jdbcRate)),
                 Report.ratio(first / jdbcRate), ">= 50,000/s", first >= 50_000 && r[4] == 0));
+        report.note("WatchChanges catch-up: " + cpuNote);
         report.add(new Report.Row("5", Report.f("WatchChanges catch-up, all %,d changes to head %,d", count, r[2]),
                 Report.f("%s changes/s (%.1f s), gaps %d", Report.n0(total), secs, r[4]),
                 Report.f("JDBC: %,d rows in %.1f s", rows, jdbcSecs),
@@ -912,14 +909,6 @@ public final class Bench {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static double clientCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime() / 1e9;
-        }
-        return Double.NaN;
-    }
 
     private Connection jdbc(String database) throws SQLException {
         Properties p = new Properties();
