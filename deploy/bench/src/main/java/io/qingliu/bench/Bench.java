@@ -497,7 +497,8 @@ public final class Bench {
         if (!finished.await(warmupSeconds + getSeconds + 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("GetProject callers did not finish");
         }
-        report.note("GetProject window: " + cpu.summary());
+        String cpuNote = cpu.summary();
+        double serviceCpuPerCall = cpu.serviceSeconds() * 1e6;
         Lat all = new Lat();
         for (Lat l : lats) {
             synchronized (l) {
@@ -506,6 +507,7 @@ public final class Bench {
         }
         double secs = getSeconds;
         double callsPerSec = all.count() / secs;
+        report.note(Report.f("GetProject window: %s; service CPU per call %.0f µs", cpuNote, serviceCpuPerCall / Math.max(1, all.count())));
         if (errors.get() > 0) {
             report.note(errors.get() + " GetProject calls failed");
         }

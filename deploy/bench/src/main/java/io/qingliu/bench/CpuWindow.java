@@ -36,6 +36,11 @@ final class CpuWindow {
                 s, c, m - s - c, m, 100 * Runtime.getRuntime().availableProcessors());
     }
 
+    /** CPU seconds the service used since the window started. */
+    double serviceSeconds() {
+        return service.cpuSeconds() - serviceCpu;
+    }
+
     static double clientCpuSeconds() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
