@@ -151,6 +151,10 @@ public class FacilityService {
         v.throwIfAny();
         var merged = FacilityMapper.toProto(facility).toBuilder();
         Masks.copy(paths, request.getFacility(), merged);
+        if (request.getFacility().getTypeValue() != 0) {
+            // The type cannot change: a request that sets another one is refused by the rules, not ignored.
+            merged.setTypeValue(request.getFacility().getTypeValue());
+        }
         OperatingState before = facility.operatingState;
         String locationBefore = facility.locationCode;
         FacilityRules.apply(merged.build(), facility, false, directLookup(), clock.today(), v.under("facility"));

@@ -88,7 +88,8 @@ public class AuditTrail {
             }
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), "AUDIT_ACTION_" + rs.getString(2), rs.getString(3), rs.getString(4),
+                    // The log stores the AuditAction name itself (AUDIT_ACTION_CREATED, …), as ChangeLog writes it.
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             parse(rs.getBytes(5))));
                 }
             }

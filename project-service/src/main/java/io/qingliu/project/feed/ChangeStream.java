@@ -36,8 +36,21 @@ public class ChangeStream {
     private static final int DEFAULT_BATCH = 1000;
     private static final int MAX_BATCH = 10_000;
 
+    /**
+     * Bytes of changes per response (a response holds at least one change, however large). A batch
+     * must fit in a gRPC message (4 MiB by default) however large the snapshots are. And it must
+     * be small: a response a slow client has not taken waits in the HTTP/2 connection's flow
+     * control, and once the bytes waiting there on all its streams exceed the connection window
+     * (1 MiB for grpc-java clients) the connection stops being ready for every stream, so a
+     * stalled watcher would hold back the other watchers of its client.
+     */
+    private static final int MAX_BATCH_BYTES = 64 * 1024;
+
     private static final String READ = "SELECT h.last_seq, c.payload FROM feed_head h LEFT JOIN LATERAL "
-            + "(SELECT seq, payload FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) c ON true ORDER BY c.seq";
+            + "(SELECT seq, payload FROM (SELECT seq, payload, row_number() OVER w AS n, "
+            + "sum(octet_length(payload)) OVER w AS upto "
+            + "FROM (SELECT seq, payload FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?) l WINDOW w AS (ORDER BY seq)) s "
+            + "WHERE n = 1 OR upto <= ?) c ON true ORDER BY c.seq";
 
     private final AgroalDataSource dataSource;
     private final FeedNotifier notifier;
@@ -155,6 +168,7 @@ public class ChangeStream {
             try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(READ)) {
                 st.setLong(1, cursor);
                 st.setInt(2, batch);
+                st.setInt(3, MAX_BATCH_BYTES);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         response.setHeadSequence(rs.getLong(1));

@@ -169,6 +169,13 @@ public class ProjectService {
         var current = ProjectMapper.toProto(project);
         var merged = current.toBuilder();
         Masks.copy(paths, request.getProject(), merged);
+        // Kind and facility cannot change: a request that sets other ones is refused, not ignored.
+        if (request.getProject().getKindValue() != 0) {
+            merged.setKindValue(request.getProject().getKindValue());
+        }
+        if (!request.getProject().getFacility().isEmpty() && !request.getProject().getFacility().equals(current.getFacility())) {
+            v.add("project.facility", "cannot change after create");
+        }
         if (project.state == ProjectState.COMMISSIONED) {
             for (String field : paths) {
                 if (DESIGN.contains(field) && !merged.build().getField(merged.getDescriptorForType().findFieldByName(field))

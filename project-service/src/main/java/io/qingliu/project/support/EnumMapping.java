@@ -15,7 +15,8 @@ public final class EnumMapping {
 
     /** The domain value of a proto value; null for the zero value and for numbers this build does not know. */
     public static <E extends Enum<E>> E fromProto(ProtocolMessageEnum value, Class<E> domain) {
-        if (value == null || value.getNumber() <= 0 || isUnrecognized(value)) {
+        // UNRECOGNIZED first: getNumber() throws on it.
+        if (value == null || isUnrecognized(value) || value.getNumber() <= 0) {
             return null;
         }
         String name = value.getValueDescriptor().getName();

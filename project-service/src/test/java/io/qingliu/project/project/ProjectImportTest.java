@@ -1,0 +1,291 @@
+package io.qingliu.project.project;
+
+import static io.qingliu.project.testing.RegistryFixtures.QINGLIU;
+import static io.qingliu.project.testing.RegistryFixtures.SHENGCHI;
+import static io.qingliu.project.testing.RegistryFixtures.createFacility;
+import static io.qingliu.project.testing.RegistryFixtures.date;
+import static io.qingliu.project.testing.RegistryFixtures.listProjects;
+import static io.qingliu.project.testing.RegistryFixtures.operatingPlant;
+import static io.qingliu.project.testing.RegistryFixtures.plan;
+import static io.qingliu.project.testing.RegistryFixtures.projectsOfPlan;
+import static io.qingliu.project.testing.RegistryFixtures.unique;
+import static io.qingliu.project.testing.StatusAssertions.assertStatus;
+import static io.qingliu.project.testing.StatusAssertions.assertViolations;
+import static io.qingliu.project.testing.StatusAssertions.errorInfo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.qingliu.api.common.v1.DischargeStandard;
+import io.qingliu.api.common.v1.FacilityType;
+import io.qingliu.api.common.v1.OperatingState;
+import io.qingliu.api.project.v1.Change;
+import io.qingliu.api.project.v1.ChangeType;
+import io.qingliu.api.project.v1.Facility;
+import io.qingliu.api.project.v1.ImportProjectsRequest;
+import io.qingliu.api.project.v1.ImportProjectsResponse;
+import io.qingliu.api.project.v1.Project;
+import io.qingliu.api.project.v1.ProjectImportEntry;
+import io.qingliu.api.project.v1.ProjectKind;
+import io.qingliu.api.project.v1.ProjectServiceGrpc;
+import io.qingliu.api.project.v1.ProjectState;
+import io.qingliu.api.project.v1.RejectedEntry;
+import io.qingliu.api.project.v1.RejectedField;
+import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.PostgresResource;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ImportProjects: a client stream of entries, all or nothing unless told otherwise, idempotent by request_id. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class ProjectImportTest {
+
+    /** Ziyang's township-level units, from the shipped division list: code → name. */
+    private static Map<String, String> townships;
+
+    @GrpcClient("project")
+    ProjectServiceGrpc.ProjectServiceBlockingStub stub;
+
+    /** The async stub, for client streams (Quarkus injects only the channel for it). */
+    @GrpcClient("project")
+    io.grpc.Channel channel;
+
+    @BeforeAll
+    static void readTownships() throws IOException {
+        try (var in = ProjectImportTest.class.getResourceAsStream("/divisions/ziyang-5120.csv");
+                var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            townships = reader.lines().skip(1).map(l -> l.split(",")).filter(f -> f[2].equals("township"))
+                    .collect(Collectors.toMap(f -> f[0], f -> f[1], (a, b) -> a, java.util.LinkedHashMap::new));
+        }
+        assertEquals(90, townships.size());
+    }
+
+    /** A new township sewage plant: the entry for position {@code i}, at the i-th township (cycling). */
+    private static ProjectImportEntry entry(String plan, int i) {
+        List<String> codes = new ArrayList<>(townships.keySet());
+        String code = codes.get(i % codes.size());
+        String town = townships.get(code);
+        return ProjectImportEntry.newBuilder()
+                .setProject(Project.newBuilder().setDisplayName(String.format("%s污水处理厂新建工程 #%04d", town, i))
+                        .setKind(ProjectKind.PROJECT_KIND_NEW_BUILD).setPlanCode(plan)
+                        .setCapacityAfterTonnesPerDay(200 + i % 7 * 100)
+                        .setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A)
+                        .setPlannedStartDate(date(2018, 10, 1)).setPlannedCompletionDate(date(2019, 12, 31))
+                        .setInvestmentFen(3_000_000_00L))
+                .setNewFacility(Facility.newBuilder().setDisplayName(town + "污水处理厂 #" + i)
+                        .setType(FacilityType.FACILITY_TYPE_SEWAGE_TREATMENT_PLANT).setLocationCode(code)
+                        .addServedDivisionCodes(code))
+                .build();
+    }
+
+    private static List<ProjectImportEntry> entries(String plan, int count) {
+        List<ProjectImportEntry> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add(entry(plan, i));
+        }
+        return entries;
+    }
+
+    /** The entries in messages of {@code perMessage}; the first carries the options. */
+    private static List<ImportProjectsRequest> messages(List<ProjectImportEntry> entries, int perMessage,
+            Function<ImportProjectsRequest.Builder, ImportProjectsRequest.Builder> options) {
+        List<ImportProjectsRequest> messages = new ArrayList<>();
+        for (int from = 0; from < entries.size(); from += perMessage) {
+            ImportProjectsRequest.Builder m = ImportProjectsRequest.newBuilder()
+                    .addAllEntries(entries.subList(from, Math.min(entries.size(), from + perMessage)));
+            messages.add((from == 0 ? options.apply(m) : m).build());
+        }
+        return messages;
+    }
+
+    private ImportProjectsResponse importProjects(List<ImportProjectsRequest> messages) {
+        return ClientStreams.send(ProjectServiceGrpc.newStub(channel)::importProjects, messages);
+    }
+
+    private static ProjectImportEntry withProject(ProjectImportEntry e, Function<Project.Builder, Project.Builder> change) {
+        return e.toBuilder().setProject(change.apply(e.getProject().toBuilder())).build();
+    }
+
+    @Test
+    void thousandNewBuildsOverZiyangTownshipsAreCreatedInOrderWithTheirFacilities() {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 1000);
+        long head = FeedProbe.head(stub);
+
+        ImportProjectsResponse response = importProjects(messages(entries, 300, m -> m));
+
+        assertEquals(1000, response.getReceivedCount());
+        assertEquals(1000, response.getCreatedCount());
+        assertEquals(1000, response.getProjectsCount());
+        assertEquals(0, response.getRejectedCount());
+        assertEquals(head + 2000, response.getLastSequence());
+
+        List<Project> listed = listProjects(stub, "plan = \"" + plan + "\"", "", 1000);
+        assertEquals(response.getProjectsList(), listed.stream().map(Project::getName).toList(),
+                "the projects, in stream order");
+        for (int i = 0; i < 1000; i++) {
+            Project p = listed.get(i);
+            ProjectImportEntry e = entries.get(i);
+            assertEquals(e.getProject().getDisplayName(), p.getDisplayName());
+            assertEquals(ProjectState.PROJECT_STATE_PLANNED, p.getState());
+            assertEquals(e.getNewFacility().getLocationCode(), p.getTownshipCode());
+            assertEquals(e.getNewFacility().getLocationCode().substring(0, 6) + "000000", p.getCountyCode());
+            assertEquals(e.getProject().getCapacityAfterTonnesPerDay(), p.getCapacityAfterTonnesPerDay());
+        }
+
+        List<Change> changes = FeedProbe.changes(stub, head, response.getLastSequence());
+        assertEquals(2000, changes.size());
+        for (int i = 0; i < 1000; i++) {
+            Change facility = changes.get(2 * i);
+            Change project = changes.get(2 * i + 1);
+            assertEquals(ChangeType.CHANGE_TYPE_CREATED, facility.getType());
+            assertEquals(ChangeType.CHANGE_TYPE_CREATED, project.getType());
+            assertTrue(facility.hasFacility(), "facility first, at " + i);
+            assertTrue(project.hasProject(), "then its project, at " + i);
+            assertEquals(listed.get(i), project.getProject());
+            assertEquals(project.getProject().getFacility(), facility.getFacility().getName());
+            assertEquals(OperatingState.OPERATING_STATE_PLANNED, facility.getFacility().getOperatingState());
+            assertEquals(entries.get(i).getNewFacility().getDisplayName(), facility.getFacility().getDisplayName());
+            assertEquals("anonymous", project.getActor());
+        }
+        // The facilities are readable like any other.
+        Facility last = stub.getFacility(io.qingliu.api.project.v1.GetFacilityRequest.newBuilder()
+                .setName(listed.get(999).getFacility()).build());
+        assertEquals(changes.get(1998).getFacility(), last);
+    }
+
+    @Test
+    void oneBadEntryAmongFiveHundredRejectsTheWholeImport() {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 500);
+        entries.set(337, withProject(entries.get(337), p -> p.setProgressPercent(101)));
+        long head = FeedProbe.head(stub);
+
+        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(messages(entries, 100, m -> m)));
+        assertViolations(e, "entries[337].project.progress_percent");
+        assertEquals("INVALID_ENTRIES", errorInfo(e).getReason());
+        assertEquals("1", errorInfo(e).getMetadataOrThrow("rejected_count"));
+
+        assertEquals(0, projectsOfPlan(stub, plan).size(), "nothing created");
+        assertEquals(head, FeedProbe.head(stub), "nothing in the feed");
+    }
+
+    @Test
+    void badEntriesInDifferentChunksAreAllNamed() {
+        // The importer checks entries a chunk at a time; problems in every chunk are reported.
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 4500);
+        entries.set(5, withProject(entries.get(5), p -> p.setKindValue(99)));
+        entries.set(2500, entries.get(2500).toBuilder()
+                .setNewFacility(entries.get(2500).getNewFacility().toBuilder().setLocationCode("512002000000")).build());
+        entries.set(4499, withProject(entries.get(4499), p -> p.setDisplayName("")));
+        long head = FeedProbe.head(stub);
+        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(messages(entries, 1000, m -> m)));
+        assertViolations(e, "entries[5].project.kind", "entries[2500].new_facility.location_code",
+                "entries[4499].project.display_name");
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, FeedProbe.head(stub));
+    }
+
+    @Test
+    void skipInvalidCreatesTheGoodEntriesAndListsTheBadOnes() {
+        String plan = plan();
+        Facility plant = createFacility(stub, operatingPlant("乐至县污水处理厂 " + unique(), SHENGCHI, 20000,
+                DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B, date(2008, 1, 1)));
+        List<ProjectImportEntry> entries = entries(plan, 20);
+        entries.set(3, withProject(entries.get(3), p -> p.setPlannedCompletionDate(date(2018, 1, 1))));
+        entries.set(10, ProjectImportEntry.newBuilder().setProject(Project.newBuilder().setDisplayName("乐至县污水处理厂提标 " + unique())
+                .setKind(ProjectKind.PROJECT_KIND_UPGRADE).setPlanCode(plan).setFacility(plant.getName())
+                .setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A)).build());
+        entries.set(17, withProject(entries.get(17), p -> p.setProgressPercent(-3).setDisplayName(" ")));
+
+        ImportProjectsResponse response = importProjects(messages(entries, 6, m -> m.setSkipInvalid(true)));
+        assertEquals(20, response.getReceivedCount());
+        assertEquals(18, response.getCreatedCount());
+        assertEquals(List.of(3, 17), response.getRejectedList().stream().map(RejectedEntry::getPosition).toList());
+        assertEquals(List.of("project.planned_completion_date"),
+                response.getRejected(0).getViolationsList().stream().map(RejectedField::getField).toList());
+        assertEquals(List.of("project.display_name", "project.progress_percent"),
+                response.getRejected(1).getViolationsList().stream().map(RejectedField::getField).sorted().toList());
+
+        List<Project> created = projectsOfPlan(stub, plan);
+        assertEquals(response.getProjectsList(), created.stream().map(Project::getName).toList());
+        List<String> expectedNames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            if (i != 3 && i != 17) {
+                expectedNames.add(entries.get(i).getProject().getDisplayName());
+            }
+        }
+        assertEquals(expectedNames, created.stream().map(Project::getDisplayName).toList());
+        Project upgrade = created.get(9);
+        assertEquals(plant.getName(), upgrade.getFacility(), "an entry may act on an existing facility");
+        assertEquals(20000, upgrade.getCapacityBeforeTonnesPerDay());
+        assertEquals(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B, upgrade.getStandardBefore());
+    }
+
+    @Test
+    void validateOnlyReportsAndCreatesNothing() {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 30);
+        entries.set(29, withProject(entries.get(29), p -> p.setInvestmentFen(-1)));
+        long head = FeedProbe.head(stub);
+        ImportProjectsResponse response = importProjects(messages(entries, 10, m -> m.setValidateOnly(true)));
+        assertEquals(30, response.getReceivedCount());
+        assertEquals(0, response.getCreatedCount());
+        assertEquals(0, response.getProjectsCount());
+        assertEquals(0, response.getLastSequence());
+        assertEquals(1, response.getRejectedCount());
+        assertEquals(29, response.getRejected(0).getPosition());
+        assertEquals("project.investment_fen", response.getRejected(0).getViolations(0).getField());
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, FeedProbe.head(stub));
+    }
+
+    @Test
+    void retryOfTheSameStreamReturnsTheFirstResponseAndCreatesNothingMore() {
+        String plan = plan();
+        String requestId = UUID.randomUUID().toString();
+        List<ImportProjectsRequest> messages = messages(entries(plan, 50), 20, m -> m.setRequestId(requestId));
+        ImportProjectsResponse first = importProjects(messages);
+        assertEquals(50, first.getCreatedCount());
+        long head = FeedProbe.head(stub);
+
+        ImportProjectsResponse retry = importProjects(messages);
+        assertEquals(first, retry);
+        assertEquals(50, projectsOfPlan(stub, plan).size());
+        assertEquals(head, FeedProbe.head(stub));
+
+        // The same id for a different stream is refused.
+        List<ImportProjectsRequest> other = messages(entries(plan, 51), 20, m -> m.setRequestId(requestId));
+        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(other));
+        assertViolations(e, "request_id");
+        assertEquals(50, projectsOfPlan(stub, plan).size());
+    }
+
+    @Test
+    void emptyImportIsRejected() {
+        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(List.of()));
+        assertViolations(e, "entries");
+        e = assertStatus(Status.Code.INVALID_ARGUMENT,
+                () -> importProjects(List.of(ImportProjectsRequest.newBuilder().setSkipInvalid(true).build())));
+        assertViolations(e, "entries");
+        assertFalse(e.getStatus().getDescription().isEmpty());
+    }
+}
