@@ -140,7 +140,7 @@ public final class Bench {
         seed = intOpt("seed", 2018);
         concurrency = intOpt("concurrency", 16);
         channels = intOpt("channels", 4);
-        warmupSeconds = intOpt("warmup-seconds", 3);
+        warmupSeconds = intOpt("warmup-seconds", 20);
         getSeconds = intOpt("get-seconds", 15);
         transitions = intOpt("transitions", 3_000);
         pageSize = intOpt("page-size", 100);
