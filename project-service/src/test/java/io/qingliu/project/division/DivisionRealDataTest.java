@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import io.qingliu.project.testing.SharedData;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -14,13 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Parses the real division lists from the shared data directory (system property
- * {@code qingliu.divisions.dir}, env {@code QINGLIU_DIVISIONS_DIR}, default
- * {@code /work/shared/data/divisions}); skipped when the files are not there.
+ * {@code qingliu.divisions.dir}, env {@code QINGLIU_DIVISIONS_DIR}, default: shared/data/divisions beside the checkout); skipped when the files are not there.
  */
 class DivisionRealDataTest {
 
-    private static final Path DIR = Path.of(System.getProperty("qingliu.divisions.dir",
-            System.getenv().getOrDefault("QINGLIU_DIVISIONS_DIR", "/work/shared/data/divisions")));
+    private static final Path DIR = SharedData.divisionsDir();
 
     private static Path file(String relative) {
         Path p = DIR.resolve(relative);

@@ -23,6 +23,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.qingliu.project.testing.SharedData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * The real national list (2023 edition, five gzip files, 665,276 rows) imported through the
  * stream in ~1 MiB chunks, next to the Ziyang units already there. Slow (minutes on a small
  * machine). Skipped when the data directory ({@code qingliu.divisions.dir}, env
- * {@code QINGLIU_DIVISIONS_DIR}, default {@code /work/shared/data/divisions}) lacks the files.
+ * {@code QINGLIU_DIVISIONS_DIR}, default shared/data/divisions beside the checkout) lacks the files.
  * It only adds units: every other test's data stays as it was (Ziyang is listed identically;
  * synthetic areas lie under provinces the list does not have).
  */
@@ -45,8 +46,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class NationalDivisionImportTest {
 
-    private static final Path DIR = Path.of(System.getProperty("qingliu.divisions.dir",
-            System.getenv().getOrDefault("QINGLIU_DIVISIONS_DIR", "/work/shared/data/divisions")), "china");
+    private static final Path DIR = SharedData.divisionsDir().resolve("china");
 
     private static final Map<DivisionFileRole, String> FILES = new LinkedHashMap<>();
 
