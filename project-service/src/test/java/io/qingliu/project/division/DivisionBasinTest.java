@@ -1,14 +1,14 @@
 package io.qingliu.project.division;
 
-import static io.qingliu.project.division.DivisionCalls.changes;
 import static io.qingliu.project.division.DivisionCalls.codes;
-import static io.qingliu.project.division.DivisionCalls.feedHead;
 import static io.qingliu.project.division.DivisionCalls.get;
 import static io.qingliu.project.division.DivisionCalls.listAll;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertFails;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalid;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalidExactly;
-import static io.qingliu.project.testing.RpcStatusAssertions.errorInfo;
+import static io.qingliu.project.testing.ChangeFeedReader.currentHead;
+import static io.qingliu.project.testing.ChangeFeedReader.readRange;
+import static io.qingliu.project.testing.StatusAssertions.assertFails;
+import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.project.testing.StatusAssertions.assertInvalid;
+import static io.qingliu.project.testing.StatusAssertions.errorInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +21,13 @@ import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.UpdateDivisionRequest;
+import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.project.testing.OwnConnections;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,16 +76,14 @@ class DivisionBasinTest {
     @GrpcClient("project")
     ProjectServiceGrpc.ProjectServiceBlockingStub divisions;
 
-    /** Quarkus injects no async stubs; the client-streaming and streaming calls use one made on the client's channel. */
-    @GrpcClient("project")
-    io.grpc.Channel channel;
-
+    /** For imports and feed reads, which come many in a row here: each on a connection of its own. */
+    @Inject
+    @OwnConnections
     ProjectServiceGrpc.ProjectServiceStub async;
 
     @BeforeEach
     void theAreaIsImported() {
-        async = ProjectServiceGrpc.newStub(channel);
-        ImportDivisionsResponse r = DivisionCalls.importDivisions(async, DivisionCalls.fourColumn(AREA, 1 << 16));
+        ImportDivisionsResponse r = ClientStreams.send(async::importDivisions, DivisionCalls.fourColumn(AREA, 1 << 16));
         assertEquals(AREA.size() - 1, r.getAddedCount() + r.getUnchangedCount(), "the area is in the registry: " + r);
     }
 
@@ -95,16 +96,16 @@ class DivisionBasinTest {
     @Test
     void aTownshipsBasinIsInheritedByItsVillagesAndAVillageOverrideWins() {
         // A village overrides first: 岷江 for the community.
-        long start = feedHead(async);
+        long start = currentHead(async);
         Division community = update("980101001004", "岷江", get(divisions, "980101001004").getEtag(), "basin");
         assertEquals("岷江", community.getBasin());
         assertEquals("岷江", community.getEffectiveBasin());
-        List<Change> overrideChanges = changes(async, start, feedHead(async));
+        List<Change> overrideChanges = readRange(async, start, currentHead(async));
         assertEquals(List.of("divisions/980101001004"), overrideChanges.stream().map(Change::getResourceName).toList());
 
         // The township gets 沱江.
         Division before = get(divisions, HEDONG);
-        long head = feedHead(async);
+        long head = currentHead(async);
         Division town = update(HEDONG, "沱江", before.getEtag(), "basin");
         assertEquals("沱江", town.getBasin());
         assertEquals("沱江", town.getEffectiveBasin());
@@ -123,8 +124,8 @@ class DivisionBasinTest {
         assertEquals("", get(divisions, "980101004001").getEffectiveBasin(), "nor sideways (河南镇 is left alone)");
 
         // The feed: the township, then one change per inheriting village; none for the override.
-        long after = feedHead(async);
-        List<Change> feed = changes(async, head, after);
+        long after = currentHead(async);
+        List<Change> feed = readRange(async, head, after);
         assertEquals(List.of("divisions/" + HEDONG, "divisions/980101001001", "divisions/980101001002",
                 "divisions/980101001003"), feed.stream().map(Change::getResourceName).toList());
         for (Change c : feed) {
@@ -151,21 +152,21 @@ class DivisionBasinTest {
         // Setting the same basin again changes nothing, not even the etag or the feed.
         Division again = update(HEDONG, "沱江", town.getEtag(), "basin");
         assertEquals(town.getEtag(), again.getEtag());
-        assertEquals(after, feedHead(async));
+        assertEquals(after, currentHead(async));
 
         // Clearing the override: the community inherits 沱江 now.
         Division cleared = update("980101001004", "", overridden.getEtag(), "basin");
         assertEquals("", cleared.getBasin());
         assertEquals("沱江", cleared.getEffectiveBasin());
-        List<Change> clearFeed = changes(async, after, feedHead(async));
+        List<Change> clearFeed = readRange(async, after, currentHead(async));
         assertEquals(1, clearFeed.size());
         assertEquals("沱江", clearFeed.get(0).getDivision().getEffectiveBasin());
 
         // Clearing the township's basin: every village, the community included, loses it.
-        long beforeClear = feedHead(async);
+        long beforeClear = currentHead(async);
         Division unset = update(HEDONG, "", "", "basin");
         assertEquals("", unset.getEffectiveBasin());
-        List<Change> unsetFeed = changes(async, beforeClear, feedHead(async));
+        List<Change> unsetFeed = readRange(async, beforeClear, currentHead(async));
         assertEquals(5, unsetFeed.size(), "the township and its four inheriting villages");
         unsetFeed.forEach(c -> assertEquals("", c.getDivision().getEffectiveBasin()));
         for (String code : HEDONG_VILLAGES) {
@@ -187,7 +188,7 @@ class DivisionBasinTest {
         int rounds = Integer.getInteger("basinRounds", 40);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(1 + villages.size());
         java.util.Map<String, Division> last = new java.util.HashMap<>();
-        long seen = feedHead(async);
+        long seen = currentHead(async);
         try {
             for (int round = 0; round < rounds; round++) {
                 var go = new java.util.concurrent.CountDownLatch(1);
@@ -208,8 +209,8 @@ class DivisionBasinTest {
                 for (var w : work) {
                     w.get(60, java.util.concurrent.TimeUnit.SECONDS);
                 }
-                long head = feedHead(async);
-                for (Change c : changes(async, seen, head)) {
+                long head = currentHead(async);
+                for (Change c : readRange(async, seen, head)) {
                     last.put(c.getDivision().getCode(), c.getDivision());
                 }
                 seen = head;
@@ -231,7 +232,7 @@ class DivisionBasinTest {
         Division read = get(divisions, HEXI);
         Division first = update(HEXI, "  沱江 ", read.getEtag(), "basin");
         assertEquals("沱江", first.getBasin(), "the basin is trimmed");
-        long head = feedHead(async);
+        long head = currentHead(async);
 
         var status = assertFails(Status.Code.ABORTED, () -> update(HEXI, "长江", read.getEtag(), "basin"));
         assertEquals("ETAG_MISMATCH", errorInfo(status).getReason());
@@ -239,43 +240,43 @@ class DivisionBasinTest {
 
         assertEquals(first, get(divisions, HEXI), "nothing changed");
         assertEquals("沱江", get(divisions, "980101002001").getEffectiveBasin());
-        assertEquals(head, feedHead(async), "nothing reached the feed");
+        assertEquals(head, currentHead(async), "nothing reached the feed");
     }
 
     @Test
     void onlyTheBasinMayBeUpdated() {
         Division read = get(divisions, HEBEI);
-        long head = feedHead(async);
+        long head = currentHead(async);
         Division.Builder renamed = read.toBuilder().setDisplayName("改名乡").setBasin("沱江");
         assertInvalid(() -> divisions.updateDivision(UpdateDivisionRequest.newBuilder().setDivision(renamed)
                 .setUpdateMask(FieldMask.newBuilder().addPaths("display_name")).build()), "update_mask");
         assertInvalid(() -> divisions.updateDivision(UpdateDivisionRequest.newBuilder().setDivision(renamed)
                 .setUpdateMask(FieldMask.newBuilder().addPaths("basin").addPaths("parent")).build()), "update_mask");
         // An empty mask with no basin names nothing to update.
-        assertInvalidExactly(() -> update(HEBEI, "", read.getEtag()), "update_mask");
+        assertFieldViolations(() -> update(HEBEI, "", read.getEtag()), "update_mask");
         assertEquals(read, get(divisions, HEBEI));
-        assertEquals(head, feedHead(async));
+        assertEquals(head, currentHead(async));
     }
 
     @Test
     void aBasinIsSetOnTownshipsAndVillagesOnly() {
-        long head = feedHead(async);
+        long head = currentHead(async);
         for (String code : List.of(COUNTY, "980100000000", "980000000000")) {
             Division read = get(divisions, code);
-            assertInvalidExactly(() -> update(code, "沱江", read.getEtag(), "basin"), "division.basin");
+            assertFieldViolations(() -> update(code, "沱江", read.getEtag(), "basin"), "division.basin");
             assertEquals(read, get(divisions, code));
         }
-        assertEquals(head, feedHead(async));
+        assertEquals(head, currentHead(async));
     }
 
     @Test
     void aBasinLongerThanFiftyCharactersOrWithControlCharactersIsInvalid() {
         Division read = get(divisions, HEBEI);
-        long head = feedHead(async);
-        assertInvalidExactly(() -> update(HEBEI, "沱".repeat(51), read.getEtag(), "basin"), "division.basin");
-        assertInvalidExactly(() -> update(HEBEI, "沱\u0007江", read.getEtag(), "basin"), "division.basin");
+        long head = currentHead(async);
+        assertFieldViolations(() -> update(HEBEI, "沱".repeat(51), read.getEtag(), "basin"), "division.basin");
+        assertFieldViolations(() -> update(HEBEI, "沱\u0007江", read.getEtag(), "basin"), "division.basin");
         assertEquals(read, get(divisions, HEBEI));
-        assertEquals(head, feedHead(async));
+        assertEquals(head, currentHead(async));
 
         Division fifty = update("980101003001", "沱".repeat(50), "", "basin");
         assertEquals(50, fifty.getBasin().length(), "fifty characters are allowed");

@@ -3,41 +3,27 @@ package io.qingliu.project.division;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
-import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.DivisionFileRole;
 import io.qingliu.api.project.v1.GetDivisionRequest;
 import io.qingliu.api.project.v1.ImportDivisionsRequest;
-import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ListDivisionsRequest;
 import io.qingliu.api.project.v1.ListDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
-import io.qingliu.api.project.v1.WatchChangesRequest;
-import io.qingliu.api.project.v1.WatchChangesResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** Calls of the division API that take more than one line: streamed imports, the feed, listing every page. */
+/**
+ * Calls of the division API that take more than one line: import messages, listing every page. The
+ * streamed import itself goes through {@link io.qingliu.project.testing.ClientStreams}, the feed
+ * through {@link io.qingliu.project.testing.ChangeFeedReader}.
+ */
 final class DivisionCalls {
-
-    static final Duration IMPORT_TIMEOUT = Duration.ofSeconds(120);
-    static final Duration FEED_TIMEOUT = Duration.ofSeconds(60);
 
     private DivisionCalls() {
     }
@@ -70,165 +56,6 @@ final class DivisionCalls {
         out.set(0, out.get(0).toBuilder().setValidateOnly(validateOnly).addAllCompleteUnderCodes(List.of(completeUnderCodes))
                 .build());
         return out;
-    }
-
-    /**
-     * Streams the messages, completes the stream and waits for the answer; a failure of the call is
-     * rethrown as the {@link StatusRuntimeException} it ended with.
-     */
-    static ImportDivisionsResponse importDivisions(ProjectServiceGrpc.ProjectServiceStub stub,
-            List<ImportDivisionsRequest> messages, Duration timeout) {
-        CompletableFuture<ImportDivisionsResponse> answer = new CompletableFuture<>();
-        StreamObserver<ImportDivisionsRequest> upload = stub.importDivisions(new StreamObserver<>() {
-            @Override
-            public void onNext(ImportDivisionsResponse value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.completeExceptionally(new AssertionError("ImportDivisions completed without an answer"));
-            }
-        });
-        for (ImportDivisionsRequest message : messages) {
-            if (answer.isDone()) {
-                break; // the server already ended the call
-            }
-            upload.onNext(message);
-        }
-        upload.onCompleted();
-        return await(answer, timeout, "ImportDivisions");
-    }
-
-    static ImportDivisionsResponse importDivisions(ProjectServiceGrpc.ProjectServiceStub stub,
-            List<ImportDivisionsRequest> messages) {
-        return importDivisions(stub, messages, IMPORT_TIMEOUT);
-    }
-
-    // --- WatchChanges ----------------------------------------------------------------------------
-
-    /** The highest committed sequence of the feed (the feed is never empty: the start-up import wrote it). */
-    static long feedHead(ProjectServiceGrpc.ProjectServiceStub stub) {
-        CompletableFuture<Long> head = new CompletableFuture<>();
-        watch(stub, 0, 1, (response, call) -> {
-            head.complete(response.getHeadSequence());
-            call.cancel("got the head", null);
-        }, head);
-        return await(head, FEED_TIMEOUT, "WatchChanges");
-    }
-
-    /** The changes with sequence in ({@code after}, {@code through}], read from the feed. */
-    static List<Change> changes(ProjectServiceGrpc.ProjectServiceStub stub, long after, long through) {
-        List<Change> got = new ArrayList<>();
-        if (through <= after) {
-            return got;
-        }
-        CompletableFuture<List<Change>> done = new CompletableFuture<>();
-        watch(stub, after, 10_000, (response, call) -> {
-            for (Change c : response.getChangesList()) {
-                if (c.getSequence() <= through) {
-                    got.add(c);
-                }
-            }
-            if (response.getChanges(response.getChangesCount() - 1).getSequence() >= through) {
-                done.complete(got);
-                call.cancel("read enough", null);
-            }
-        }, done);
-        List<Change> changes = await(done, FEED_TIMEOUT, "WatchChanges");
-        for (int i = 0; i < changes.size(); i++) {
-            assertTrue(changes.get(i).getSequence() == after + 1 + i, "the feed is gap-free and in order");
-        }
-        return changes;
-    }
-
-    /** Reads the changes in ({@code after}, {@code through}] without keeping them; checks they are gap-free; returns their count. */
-    static long countChanges(ProjectServiceGrpc.ProjectServiceStub stub, long after, long through, Duration timeout) {
-        if (through <= after) {
-            return 0;
-        }
-        long[] next = {after + 1};
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        watch(stub, after, 10_000, (response, call) -> {
-            for (Change c : response.getChangesList()) {
-                if (c.getSequence() > through) {
-                    break;
-                }
-                if (c.getSequence() != next[0]) {
-                    done.completeExceptionally(new AssertionError("expected change " + next[0] + ", got " + c.getSequence()));
-                    return;
-                }
-                next[0]++;
-            }
-            if (next[0] > through) {
-                done.complete(next[0] - 1 - after);
-            }
-        }, done);
-        return await(done, timeout, "WatchChanges");
-    }
-
-    private interface Batch {
-        void accept(WatchChangesResponse response, ClientCallStreamObserver<WatchChangesRequest> call);
-    }
-
-    /**
-     * Watches on a connection of its own, closed when done: a watch ends only by the client's
-     * cancel (an RST_STREAM), and the server answers a burst of those on one connection with
-     * GOAWAY, which would fail every other call sharing the tests' channel.
-     */
-    private static void watch(ProjectServiceGrpc.ProjectServiceStub shared, long after, int batch, Batch onBatch,
-            CompletableFuture<?> done) {
-        ManagedChannel own = ManagedChannelBuilder.forTarget(shared.getChannel().authority()).usePlaintext().build();
-        ProjectServiceGrpc.ProjectServiceStub stub = ProjectServiceGrpc.newStub(own);
-        done.whenComplete((r, e) -> own.shutdownNow());
-        AtomicReference<ClientCallStreamObserver<WatchChangesRequest>> call = new AtomicReference<>();
-        stub.watchChanges(WatchChangesRequest.newBuilder().setAfterSequence(after).setMaxBatchSize(batch).build(),
-                new ClientResponseObserver<WatchChangesRequest, WatchChangesResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<WatchChangesRequest> requestStream) {
-                        call.set(requestStream);
-                    }
-
-                    @Override
-                    public void onNext(WatchChangesResponse value) {
-                        if (!done.isDone()) {
-                            onBatch.accept(value, call.get());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.completeExceptionally(new AssertionError("WatchChanges ended"));
-                    }
-                });
-        done.whenComplete((r, e) -> call.get().cancel("done", null));
-    }
-
-    private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StatusRuntimeException sre) {
-                throw sre;
-            }
-            throw new AssertionError(what + " failed", e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(true); // ends the call, and closes a watch's connection
-            throw new AssertionError(what + " gave no answer within " + timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     // --- Get / List ------------------------------------------------------------------------------

@@ -1,17 +1,17 @@
 package io.qingliu.project.division;
 
-import static io.qingliu.project.division.DivisionCalls.changes;
 import static io.qingliu.project.division.DivisionCalls.codes;
 import static io.qingliu.project.division.DivisionCalls.exists;
-import static io.qingliu.project.division.DivisionCalls.feedHead;
 import static io.qingliu.project.division.DivisionCalls.fourColumn;
 import static io.qingliu.project.division.DivisionCalls.get;
-import static io.qingliu.project.division.DivisionCalls.importDivisions;
 import static io.qingliu.project.division.DivisionCalls.listAll;
 import static io.qingliu.project.division.DivisionCalls.withOptions;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalid;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalidExactly;
-import static io.qingliu.project.testing.RpcStatusAssertions.describe;
+import static io.qingliu.project.testing.ChangeFeedReader.currentHead;
+import static io.qingliu.project.testing.ChangeFeedReader.readRange;
+import static io.qingliu.project.testing.ClientStreams.send;
+import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.project.testing.StatusAssertions.assertInvalid;
+import static io.qingliu.project.testing.StatusAssertions.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,10 +36,12 @@ import io.qingliu.api.project.v1.ImportDivisionsRequest;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.RetiredDivisionReference;
+import io.qingliu.project.testing.OwnConnections;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,24 +64,18 @@ class DivisionImportTest {
     @GrpcClient("project")
     ProjectServiceGrpc.ProjectServiceBlockingStub projects;
 
-    /** Quarkus injects no async stubs; the client-streaming and streaming calls use one made on the client's channel. */
-    @GrpcClient("project")
-    io.grpc.Channel channel;
-
+    /** For imports and feed reads, which come many in a row here: each on a connection of its own. */
+    @Inject
+    @OwnConnections
     ProjectServiceGrpc.ProjectServiceStub async;
-
-    @org.junit.jupiter.api.BeforeEach
-    void asyncStub() {
-        async = ProjectServiceGrpc.newStub(channel);
-    }
 
     // --- Ziyang ----------------------------------------------------------------------------------
 
     @Test
     void reimportingTheShippedZiyangListChangesNothing() {
         Division baoheBefore = get(projects, "512002104000");
-        long head = feedHead(async);
-        ImportDivisionsResponse r = importDivisions(async,
+        long head = currentHead(async);
+        ImportDivisionsResponse r = send(async::importDivisions,
                 DivisionCalls.chunks(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS, ZiyangList.bytes(), 16 * 1024 + 1));
         assertEquals(1325, r.getRowsRead());
         assertEquals(0, r.getAddedCount());
@@ -88,7 +84,7 @@ class DivisionImportTest {
         assertEquals(0, r.getRetiredCount());
         assertEquals(0, r.getRetiredInUseCount());
         assertEquals(0, r.getLastSequence(), "no change was written");
-        assertEquals(head, feedHead(async), "the feed did not move");
+        assertEquals(head, currentHead(async), "the feed did not move");
         assertEquals(baoheBefore, get(projects, "512002104000"));
     }
 
@@ -142,17 +138,17 @@ class DivisionImportTest {
         // 1. First import: every unit is added, children listed before their parents in the file.
         List<String> shuffled = new ArrayList<>(AREA_V1_ROWS);
         java.util.Collections.reverse(shuffled);
-        long head = feedHead(async);
-        ImportDivisionsResponse first = importDivisions(async, fourColumn(file(shuffled), 97));
+        long head = currentHead(async);
+        ImportDivisionsResponse first = send(async::importDivisions, fourColumn(file(shuffled), 97));
         assertEquals(14, first.getRowsRead());
         assertEquals(14, first.getAddedCount());
         assertEquals(0, first.getUpdatedCount());
         assertEquals(0, first.getUnchangedCount());
         assertEquals(0, first.getRetiredCount());
         assertEquals(head + 14, first.getLastSequence());
-        assertEquals(first.getLastSequence(), feedHead(async));
+        assertEquals(first.getLastSequence(), currentHead(async));
 
-        List<Change> created = changes(async, head, first.getLastSequence());
+        List<Change> created = readRange(async, head, first.getLastSequence());
         assertEquals(AREA_V1_ROWS.stream().map(r -> "divisions/" + r.substring(0, 12)).sorted().toList(),
                 created.stream().map(Change::getResourceName).toList(), "one change per unit, in code order");
         created.forEach(c -> assertEquals(ChangeType.CHANGE_TYPE_CREATED, c.getType()));
@@ -185,17 +181,18 @@ class DivisionImportTest {
 
         // 3. The merger, validated only: the counts, and nothing changes.
         Division eastBefore = get(projects, EAST);
-        long beforeMerger = feedHead(async);
-        ImportDivisionsResponse dryRun = importDivisions(async, withOptions(fourColumn(file(AREA_V2_ROWS), 64), true));
+        long beforeMerger = currentHead(async);
+        ImportDivisionsResponse dryRun = send(async::importDivisions,
+                withOptions(fourColumn(file(AREA_V2_ROWS), 64), true));
         assertMergerCounts(dryRun, plant);
         assertEquals(0, dryRun.getLastSequence());
-        assertEquals(beforeMerger, feedHead(async));
+        assertEquals(beforeMerger, currentHead(async));
         assertEquals(eastBefore, get(projects, EAST));
         assertFalse(get(projects, WEST).getRetired());
         assertFalse(exists(projects, NEW_VILLAGE));
 
         // 4. The merger.
-        ImportDivisionsResponse merger = importDivisions(async, fourColumn(file(AREA_V2_ROWS), 64));
+        ImportDivisionsResponse merger = send(async::importDivisions, fourColumn(file(AREA_V2_ROWS), 64));
         assertMergerCounts(merger, plant);
         assertEquals(beforeMerger + 5, merger.getLastSequence());
 
@@ -217,7 +214,7 @@ class DivisionImportTest {
         assertFalse(newVillage.getRetired());
 
         // The feed: one change per updated, added and retired unit, parents first.
-        List<Change> mergerFeed = changes(async, beforeMerger, merger.getLastSequence());
+        List<Change> mergerFeed = readRange(async, beforeMerger, merger.getLastSequence());
         assertEquals(List.of("divisions/" + EAST, "divisions/" + NEW_VILLAGE, "divisions/" + WEST,
                 "divisions/990101002001", "divisions/990101002002"),
                 mergerFeed.stream().map(Change::getResourceName).toList());
@@ -248,19 +245,19 @@ class DivisionImportTest {
                 .setFacility(plant.toBuilder().clearName().clearEtag().setDisplayName("另一座西乡污水处理站")).build()),
                 "facility.location_code");
         // Nor may a new unit be put under it.
-        long beforeOrphan = feedHead(async);
-        assertInvalidExactly(() -> importDivisions(async, fourColumn(file(List.of(
+        long beforeOrphan = currentHead(async);
+        assertFieldViolations(() -> send(async::importDivisions, fourColumn(file(List.of(
                 "990101002003,西三村村民委员会,village," + WEST)), 1024)), "divisions.csv:2.parent_code");
-        assertEquals(beforeOrphan, feedHead(async));
+        assertEquals(beforeOrphan, currentHead(async));
 
         // 5. The same list again: nothing to do.
-        ImportDivisionsResponse again = importDivisions(async, fourColumn(file(AREA_V2_ROWS), 1 << 16));
+        ImportDivisionsResponse again = send(async::importDivisions, fourColumn(file(AREA_V2_ROWS), 1 << 16));
         assertEquals(12, again.getUnchangedCount());
         assertEquals(0, again.getAddedCount() + again.getUpdatedCount() + again.getRetiredCount());
         assertEquals(0, again.getLastSequence());
 
         // 6. The merger undone: the retired units come back (updated), 西合村 retires.
-        ImportDivisionsResponse undone = importDivisions(async, fourColumn(file(AREA_V1_ROWS), 200));
+        ImportDivisionsResponse undone = send(async::importDivisions, fourColumn(file(AREA_V1_ROWS), 200));
         assertEquals(0, undone.getAddedCount());
         assertEquals(4, undone.getUpdatedCount(), "东镇 renamed back, 西乡 and its two villages restored");
         assertEquals(10, undone.getUnchangedCount());
@@ -312,19 +309,19 @@ class DivisionImportTest {
 
     @Test
     void validateOnlyReportsTheCountsAndChangesNothing() throws java.io.IOException {
-        long head = feedHead(async);
+        long head = currentHead(async);
         // A gzip-compressed four-column file, cut into 50-byte chunks.
         var gzipped = new java.io.ByteArrayOutputStream();
         try (var out = new java.util.zip.GZIPOutputStream(gzipped)) {
             out.write((String.join("\n", file(BAD_AREA_ROWS)) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        ImportDivisionsResponse r = importDivisions(async, withOptions(
+        ImportDivisionsResponse r = send(async::importDivisions, withOptions(
                 DivisionCalls.chunks(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS, gzipped.toByteArray(), 50), true));
         assertEquals(5, r.getRowsRead());
         assertEquals(5, r.getAddedCount());
         assertEquals(0, r.getUpdatedCount() + r.getUnchangedCount() + r.getRetiredCount());
         assertEquals(0, r.getLastSequence());
-        assertEquals(head, feedHead(async));
+        assertEquals(head, currentHead(async));
         for (String row : BAD_AREA_ROWS) {
             assertFalse(exists(projects, row.substring(0, 12)));
         }
@@ -340,13 +337,14 @@ class DivisionImportTest {
     }
 
     private void assertRejectedFile(List<String> lines, String... fields) {
-        long head = feedHead(async);
-        BadRequest bad = assertInvalidExactly(() -> importDivisions(async, fourColumn(lines, 33)), fields);
+        long head = currentHead(async);
+        List<BadRequest.FieldViolation> violations = assertFieldViolations(
+                () -> send(async::importDivisions, fourColumn(lines, 33)), fields);
         for (String field : fields) {
-            assertTrue(bad.getFieldViolationsList().stream().anyMatch(v -> v.getField().equals(field)
-                    && !v.getDescription().isBlank()), describe(bad));
+            assertTrue(violations.stream().anyMatch(v -> v.getField().equals(field)
+                    && !v.getDescription().isBlank()), describe(violations));
         }
-        assertEquals(head, feedHead(async), "nothing reached the feed");
+        assertEquals(head, currentHead(async), "nothing reached the feed");
         assertFalse(exists(projects, "970000000000"), "none of the good rows got in");
         assertFalse(exists(projects, "970101001001"), "none of the good rows got in");
     }
@@ -401,10 +399,10 @@ class DivisionImportTest {
     void validateOnlyStillRejectsABadFile() {
         List<String> rows = new ArrayList<>(BAD_AREA_ROWS);
         rows.add("970102001000,丁镇,township,970102000000");
-        long head = feedHead(async);
-        assertInvalidExactly(() -> importDivisions(async, withOptions(fourColumn(file(rows), 40), true)),
+        long head = currentHead(async);
+        assertFieldViolations(() -> send(async::importDivisions, withOptions(fourColumn(file(rows), 40), true)),
                 "divisions.csv:7.parent_code");
-        assertEquals(head, feedHead(async));
+        assertEquals(head, currentHead(async));
     }
 
     // --- Bad streams -----------------------------------------------------------------------------
@@ -414,9 +412,9 @@ class DivisionImportTest {
         List<ImportDivisionsRequest> messages = new ArrayList<>(fourColumn(file(BAD_AREA_ROWS), 1 << 16));
         messages.add(ImportDivisionsRequest.newBuilder().setRole(DivisionFileRole.DIVISION_FILE_ROLE_PROVINCES)
                 .setContent(ByteString.copyFrom("code,name\n97,坏行测试省\n", StandardCharsets.UTF_8)).build());
-        long head = feedHead(async);
-        assertInvalidExactly(() -> importDivisions(async, messages), "role");
-        assertEquals(head, feedHead(async));
+        long head = currentHead(async);
+        assertFieldViolations(() -> send(async::importDivisions, messages), "role");
+        assertEquals(head, currentHead(async));
         assertFalse(exists(projects, "970000000000"));
     }
 
@@ -424,26 +422,26 @@ class DivisionImportTest {
     void aChunkWithoutARoleIsRejected() {
         List<ImportDivisionsRequest> messages = new ArrayList<>(fourColumn(file(BAD_AREA_ROWS), 60));
         messages.set(1, messages.get(1).toBuilder().clearRole().build());
-        assertInvalidExactly(() -> importDivisions(async, messages), "role");
+        assertFieldViolations(() -> send(async::importDivisions, messages), "role");
         List<ImportDivisionsRequest> unknown = new ArrayList<>(fourColumn(file(BAD_AREA_ROWS), 1 << 16));
         unknown.set(0, unknown.get(0).toBuilder().setRoleValue(42).build());
-        assertInvalidExactly(() -> importDivisions(async, unknown), "role");
+        assertFieldViolations(() -> send(async::importDivisions, unknown), "role");
         assertFalse(exists(projects, "970000000000"));
     }
 
     @Test
     void anEmptyImportIsRejected() {
-        assertInvalidExactly(() -> importDivisions(async, List.of()), "content");
+        assertFieldViolations(() -> send(async::importDivisions, List.of()), "content");
     }
 
     @Test
     void completeUnderCodesMustBeCitiesOrCountiesOfTwelveDigits() {
-        assertInvalidExactly(() -> importDivisions(async,
+        assertFieldViolations(() -> send(async::importDivisions,
                 withOptions(fourColumn(file(BAD_AREA_ROWS), 1 << 16), false, "9701")), "complete_under_codes[0]");
-        assertInvalidExactly(() -> importDivisions(async,
+        assertFieldViolations(() -> send(async::importDivisions,
                 withOptions(fourColumn(file(BAD_AREA_ROWS), 1 << 16), false, "970100000000", "970101001000")),
                 "complete_under_codes[1]");
-        assertInvalidExactly(() -> importDivisions(async,
+        assertFieldViolations(() -> send(async::importDivisions,
                 withOptions(fourColumn(file(BAD_AREA_ROWS), 1 << 16), false, "950100000000")),
                 "complete_under_codes[0]");
         assertFalse(exists(projects, "970000000000"));
@@ -459,9 +457,9 @@ class DivisionImportTest {
                 "960101002000,丑乡,township,960101000000",
                 "960102000000,寅县,county,960100000000",
                 "960102001000,寅镇,township,960102000000");
-        assertEquals(7, importDivisions(async, fourColumn(file(rows), 1 << 16)).getAddedCount());
+        assertEquals(7, send(async::importDivisions, fourColumn(file(rows), 1 << 16)).getAddedCount());
         // Only 子县 is described completely: 丑乡 retires; 寅县, not listed, keeps its township.
-        ImportDivisionsResponse r = importDivisions(async, withOptions(fourColumn(file(List.of(
+        ImportDivisionsResponse r = send(async::importDivisions, withOptions(fourColumn(file(List.of(
                 "960101000000,子县,county,960100000000",
                 "960101001000,子镇,township,960101000000")), 1 << 16), false, "960101000000"));
         assertEquals(2, r.getUnchangedCount());

@@ -3,10 +3,10 @@ package io.qingliu.project.division;
 import static io.qingliu.project.division.DivisionCalls.codes;
 import static io.qingliu.project.division.DivisionCalls.get;
 import static io.qingliu.project.division.DivisionCalls.listAll;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertFails;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalid;
-import static io.qingliu.project.testing.RpcStatusAssertions.assertInvalidExactly;
-import static io.qingliu.project.testing.RpcStatusAssertions.errorInfo;
+import static io.qingliu.project.testing.StatusAssertions.assertFails;
+import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.project.testing.StatusAssertions.assertInvalid;
+import static io.qingliu.project.testing.StatusAssertions.errorInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -123,7 +123,7 @@ class DivisionQueriesTest {
     void aMalformedNameIsInvalidAndNamesTheNameField() {
         for (String name : List.of("", "512002104000", "division/512002104000", "divisions/5120021040",
                 "divisions/51200210400x", "divisions/5120021040000", "divisions/")) {
-            assertInvalidExactly(() -> divisions.getDivision(GetDivisionRequest.newBuilder().setName(name).build()),
+            assertFieldViolations(() -> divisions.getDivision(GetDivisionRequest.newBuilder().setName(name).build()),
                     "name");
         }
     }
@@ -293,12 +293,12 @@ class DivisionQueriesTest {
                 .setFilter("county = \"" + ANYUE + "\"").setPageSize(10).build());
         String token = first.getNextPageToken();
         assertFalse(token.isEmpty());
-        assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
+        assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
                 .setFilter("county = \"" + LEZHI + "\"").setPageSize(10).setPageToken(token).build()), "page_token");
-        assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
+        assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
                 .setFilter("county = \"" + ANYUE + "\"").setOrderBy("display_name").setPageSize(10).setPageToken(token)
                 .build()), "page_token");
-        assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
+        assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
                 .setFilter("county = \"" + ANYUE + "\"").setPageSize(10).setPageToken(token.substring(1)).build()),
                 "page_token");
         // The same filter with another page size continues where the token points.
@@ -311,9 +311,9 @@ class DivisionQueriesTest {
 
     @Test
     void aPageSizeOutsideOneToAThousandIsRejected() {
-        assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
+        assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
                 .setFilter("county = \"" + ANYUE + "\"").setPageSize(1001).build()), "page_size");
-        assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
+        assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder()
                 .setFilter("county = \"" + ANYUE + "\"").setPageSize(-1).build()), "page_size");
         // Ziyang alone has 1,230 villages: a page of the largest size is full.
         assertEquals(1000, divisions.listDivisions(ListDivisionsRequest.newBuilder()
@@ -334,7 +334,7 @@ class DivisionQueriesTest {
                 "county = \"5120\"",
                 "parent = \"512002000000\"",
                 "retired = maybe")) {
-            assertInvalidExactly(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder().setFilter(filter).build()),
+            assertFieldViolations(() -> divisions.listDivisions(ListDivisionsRequest.newBuilder().setFilter(filter).build()),
                     "filter");
         }
     }

@@ -1,9 +1,9 @@
 package io.qingliu.project.division;
 
-import static io.qingliu.project.division.DivisionCalls.changes;
-import static io.qingliu.project.division.DivisionCalls.feedHead;
 import static io.qingliu.project.division.DivisionCalls.get;
 import static io.qingliu.project.division.DivisionCalls.listAll;
+import static io.qingliu.project.testing.ChangeFeedReader.currentHead;
+import static io.qingliu.project.testing.ChangeFeedReader.readRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,13 +17,17 @@ import io.qingliu.api.project.v1.DivisionFileRole;
 import io.qingliu.api.project.v1.ImportDivisionsRequest;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
+import io.qingliu.project.testing.ChangeFeedReader;
+import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.project.testing.OwnConnections;
 import io.qingliu.project.testing.PostgresResource;
+import io.qingliu.project.testing.SharedData;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
-import io.qingliu.project.testing.SharedData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,16 +73,10 @@ class NationalDivisionImportTest {
     @GrpcClient("project")
     ProjectServiceGrpc.ProjectServiceBlockingStub divisions;
 
-    /** Quarkus injects no async stubs; the client-streaming and streaming calls use one made on the client's channel. */
-    @GrpcClient("project")
-    io.grpc.Channel channel;
-
+    /** For imports and feed reads, which come many in a row here: each on a connection of its own. */
+    @Inject
+    @OwnConnections
     ProjectServiceGrpc.ProjectServiceStub async;
-
-    @org.junit.jupiter.api.BeforeEach
-    void asyncStub() {
-        async = ProjectServiceGrpc.newStub(channel);
-    }
 
     @Test
     void theNationalListImportsBesideZiyangAndLeavesZiyangAsItWas() throws IOException {
@@ -87,7 +85,7 @@ class NationalDivisionImportTest {
         }
         List<Division> ziyangBefore = ziyang();
         assertEquals(1325, ziyangBefore.size());
-        long head = feedHead(async);
+        long head = currentHead(async);
 
         List<ImportDivisionsRequest> messages = new ArrayList<>();
         long bytes = 0;
@@ -97,7 +95,7 @@ class NationalDivisionImportTest {
             messages.addAll(DivisionCalls.chunks(file.getKey(), gzip, 1 << 20));
         }
         long started = System.nanoTime();
-        ImportDivisionsResponse r = DivisionCalls.importDivisions(async, messages, Duration.ofMinutes(20));
+        ImportDivisionsResponse r = ClientStreams.send(async::importDivisions, messages, Duration.ofMinutes(20));
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("NationalDivisionImportTest: imported %,d rows (%,d bytes gzip in %d messages) in %.1f s: "
                 + "added %,d, updated %,d, unchanged %,d, retired %,d, last sequence %,d%n", r.getRowsRead(), bytes,
@@ -111,7 +109,7 @@ class NationalDivisionImportTest {
         assertEquals(0, r.getUpdatedCount(), "Ziyang's units are listed as they are");
         assertEquals(0, r.getRetiredCount(), "the national list lists every real unit");
         assertEquals(head + r.getAddedCount(), r.getLastSequence(), "one change per added unit");
-        assertEquals(r.getLastSequence(), feedHead(async));
+        assertEquals(r.getLastSequence(), currentHead(async));
         assertEquals(ziyangBefore, ziyang(), "Ziyang's units are untouched: same state, etags and update times");
 
         // Spot checks.
@@ -138,7 +136,7 @@ class NationalDivisionImportTest {
                 .size() > 20);
 
         // The feed starts the import with the first province, parents before children.
-        List<Change> first = changes(async, head, Math.min(head + 500, r.getLastSequence()));
+        List<Change> first = readRange(async, head, Math.min(head + 500, r.getLastSequence()));
         assertEquals("divisions/110000000000", first.get(0).getResourceName());
         assertEquals("divisions/110100000000", first.get(1).getResourceName());
         assertEquals("divisions/110101000000", first.get(2).getResourceName());
@@ -148,7 +146,7 @@ class NationalDivisionImportTest {
 
         // What a consumer rebuilding its read model now reads: the whole feed, from the start.
         long readStarted = System.nanoTime();
-        long whole = DivisionCalls.countChanges(async, 0, r.getLastSequence(), Duration.ofMinutes(10));
+        long whole = ChangeFeedReader.countChanges(async, 0, r.getLastSequence(), Duration.ofMinutes(10));
         System.out.printf("NationalDivisionImportTest: read the whole feed (%,d changes) in %.1f s%n", whole,
                 (System.nanoTime() - readStarted) / 1e9);
         assertEquals(r.getLastSequence(), whole);

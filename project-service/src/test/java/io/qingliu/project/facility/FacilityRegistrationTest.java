@@ -34,7 +34,7 @@ import io.qingliu.api.project.v1.CreateFacilityRequest;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.GetFacilityRequest;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -53,7 +53,7 @@ class FacilityRegistrationTest {
 
     @Test
     void plantThatExistedBeforeThePlanIsRegisteredInOperationWithItsStandard() {
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         Facility created = createFacility(stub, operatingPlant("保和镇污水处理厂 " + unique(), BAOHE, 2000.5,
                 DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B, date(2012, 6, 30)).addServedDivisionCodes(BAOHE_QINGMING));
 
@@ -73,7 +73,7 @@ class FacilityRegistrationTest {
         assertTrue(created.hasCreateTime() && created.hasUpdateTime());
         assertEquals(created, getFacility(stub, created.getName()), "GetFacility reads back what create returned");
 
-        List<Change> changes = FeedProbe.changes(stub, head, FeedProbe.head(stub));
+        List<Change> changes = ChangeFeedReader.readRange(stub, head, ChangeFeedReader.currentHead(stub));
         assertEquals(1, changes.size(), "one change in the feed");
         assertEquals(ChangeType.CHANGE_TYPE_CREATED, changes.get(0).getType());
         assertEquals(created.getName(), changes.get(0).getResourceName());
@@ -226,10 +226,10 @@ class FacilityRegistrationTest {
                 .setFacility(plant("幂等厂 " + unique(), QINGLIU, 300, DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A))
                 .build();
         Facility first = stub.createFacility(request);
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         Facility again = stub.createFacility(request);
         assertEquals(first, again, "the retry answers the first result");
-        assertEquals(head, FeedProbe.head(stub), "the retry wrote nothing");
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "the retry wrote nothing");
         assertFieldViolations(() -> stub.createFacility(request.toBuilder()
                 .setFacility(request.getFacility().toBuilder().setCapacityTonnesPerDay(301)).build()), "request_id");
         assertFieldViolations(() -> stub.createFacility(request.toBuilder().setRequestId("not-a-uuid").build()),

@@ -8,16 +8,16 @@ import static io.qingliu.project.testing.RegistryFixtures.YANJIANG_TOWN;
 import static io.qingliu.project.testing.RegistryFixtures.createFacility;
 import static io.qingliu.project.testing.RegistryFixtures.createProject;
 import static io.qingliu.project.testing.RegistryFixtures.date;
+import static io.qingliu.project.testing.RegistryFixtures.expansion;
 import static io.qingliu.project.testing.RegistryFixtures.facility;
 import static io.qingliu.project.testing.RegistryFixtures.getFacility;
 import static io.qingliu.project.testing.RegistryFixtures.mask;
 import static io.qingliu.project.testing.RegistryFixtures.newBuild;
-import static io.qingliu.project.testing.RegistryFixtures.expansion;
-import static io.qingliu.project.testing.RegistryFixtures.upgrade;
 import static io.qingliu.project.testing.RegistryFixtures.operatingPlant;
 import static io.qingliu.project.testing.RegistryFixtures.plan;
 import static io.qingliu.project.testing.RegistryFixtures.plant;
 import static io.qingliu.project.testing.RegistryFixtures.unique;
+import static io.qingliu.project.testing.RegistryFixtures.upgrade;
 import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
 import static io.qingliu.project.testing.StatusAssertions.assertReason;
 import static io.qingliu.project.testing.StatusAssertions.assertStatus;
@@ -36,7 +36,7 @@ import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.UpdateFacilityRequest;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -112,12 +112,12 @@ class FacilityUpdateAndDeleteTest {
     void staleEtagIsAbortedAndChangesNothing() {
         Facility plant = createFacility(stub, plant("厂 " + unique(), BAOHE, 500, DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B));
         Facility renamed = update(plant.toBuilder().setDisplayName("改名 " + unique()).build(), mask("display_name"));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         var info = assertReason(Status.Code.ABORTED, "ETAG_MISMATCH",
                 () -> update(plant.toBuilder().setDisplayName("再改名").build(), mask("display_name")));
         assertEquals(renamed.getEtag(), info.getMetadataOrThrow("current_etag"));
         assertEquals(renamed, getFacility(stub, plant.getName()));
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
         // Without an etag the update is unconditional.
         Facility again = update(plant.toBuilder().clearEtag().setDisplayName("无条件改名 " + unique()).build(), mask("display_name"));
         assertNotEquals(renamed.getEtag(), again.getEtag());
@@ -195,11 +195,11 @@ class FacilityUpdateAndDeleteTest {
         stub.deleteFacility(DeleteFacilityRequest.newBuilder().setName(network.getName()).setEtag(network.getEtag()).build());
         assertReason(Status.Code.ABORTED, "ETAG_MISMATCH", () -> stub.deleteFacility(DeleteFacilityRequest.newBuilder()
                 .setName(plant.getName()).setEtag("\"999\"").build()));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         stub.deleteFacility(DeleteFacilityRequest.newBuilder().setName(plant.getName()).setEtag(plant.getEtag()).build());
         assertStatus(Status.Code.NOT_FOUND, () -> getFacility(stub, plant.getName()));
         assertStatus(Status.Code.NOT_FOUND, () -> stub.deleteFacility(DeleteFacilityRequest.newBuilder().setName(plant.getName()).build()));
-        var changes = FeedProbe.changes(stub, head, FeedProbe.head(stub));
+        var changes = ChangeFeedReader.readRange(stub, head, ChangeFeedReader.currentHead(stub));
         assertEquals(1, changes.size());
         assertEquals(io.qingliu.api.project.v1.ChangeType.CHANGE_TYPE_DELETED, changes.get(0).getType());
         assertEquals(plant.getName(), changes.get(0).getFacility().getName(), "the deletion carries the last state");

@@ -33,14 +33,15 @@ import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ListDivisionsRequest;
 import io.qingliu.api.project.v1.ListDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.ClientStreams;
-import io.qingliu.project.testing.FeedProbe;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.qingliu.project.testing.StatusAssertions;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +55,9 @@ class FacilityValidationTest {
     @GrpcClient("project")
     ProjectServiceGrpc.ProjectServiceBlockingStub stub;
 
-    /** The async stub, for client streams (Quarkus injects only the channel for it). */
-    @GrpcClient("project")
-    io.grpc.Channel channel;
+    /** The async stub, for client streams. */
+    @Inject
+    ProjectServiceGrpc.ProjectServiceStub async;
 
     @Test
     void plantServesOnlyItsOwnCountyButADisposalSiteMayServeSeveral() {
@@ -167,7 +168,7 @@ class FacilityValidationTest {
     void everyViolationOfABadRequestIsListedAndNothingIsCreated() {
         String filter = "location = \"" + SHIFO + "\" AND type = FACILITY_TYPE_SEWAGE_TREATMENT_PLANT";
         int before = listFacilities(stub, filter, "", 1000).size();
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
 
         StatusRuntimeException e = StatusAssertions.assertStatus(Status.Code.INVALID_ARGUMENT,
                 () -> createFacility(stub, Facility.newBuilder()
@@ -185,7 +186,7 @@ class FacilityValidationTest {
         assertEquals("5", errorInfo(e).getMetadataOrDefault("violation_count", ""));
 
         assertEquals(before, listFacilities(stub, filter, "", 1000).size(), "nothing created");
-        assertEquals(head, FeedProbe.head(stub), "nothing written to the feed");
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "nothing written to the feed");
     }
 
     // --- helpers ---------------------------------------------------------------------------
@@ -223,6 +224,6 @@ class FacilityValidationTest {
         String csv = "code,name,level,parent_code\n" + String.join("\n", rows) + "\n";
         ImportDivisionsRequest message = ImportDivisionsRequest.newBuilder().setRole(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS)
                 .setContent(ByteString.copyFrom(csv, StandardCharsets.UTF_8)).addAllCompleteUnderCodes(completeUnder).build();
-        return ClientStreams.send(ProjectServiceGrpc.newStub(channel)::importDivisions, List.of(message));
+        return ClientStreams.send(async::importDivisions, List.of(message));
     }
 }

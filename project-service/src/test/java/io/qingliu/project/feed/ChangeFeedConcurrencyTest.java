@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qingliu.api.project.v1.Change;
@@ -22,7 +21,6 @@ import io.qingliu.api.project.v1.GetFacilityRequest;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -39,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,24 +45,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedConcurrencyTest {
+class ChangeFeedConcurrencyTest extends FeedTestBase {
 
     private static final int THREADS = 8;
     private static final int WRITES_PER_THREAD = 40;
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
 
     /** One acknowledged write: what the call returned, in the order its thread made it. */
     record Ack(int thread, int index, boolean create, Facility facility) {

@@ -9,13 +9,12 @@ import static io.qingliu.project.feed.FeedFixtures.renamePlant;
 import static io.qingliu.project.feed.FeedFixtures.snapshotDisplayName;
 import static io.qingliu.project.feed.FeedFixtures.township;
 import static io.qingliu.project.feed.FeedFixtures.uniqueName;
-import static io.qingliu.project.feed.FeedFixtures.violatedFields;
 import static io.qingliu.project.testing.ChangeFeedReader.assertContiguous;
+import static io.qingliu.project.testing.StatusAssertions.assertStatus;
+import static io.qingliu.project.testing.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qingliu.api.project.v1.Change;
@@ -29,11 +28,9 @@ import io.qingliu.api.project.v1.GetFacilityRequest;
 import io.qingliu.api.project.v1.GetProjectRequest;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectImportEntry;
-import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -44,30 +41,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** A write that fails changes nothing, so the feed gets nothing; a retried create is recorded once. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedFailedWritesTest {
+class ChangeFeedFailedWritesTest extends FeedTestBase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
 
     @Test
     void rejectedWritesLeaveTheHeadWhereItWasAndDeliverNothing() {
@@ -170,8 +152,7 @@ class ChangeFeedFailedWritesTest {
     }
 
     private static void rejected(Status.Code code, String field, Executable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-        assertEquals(code, e.getStatus().getCode(), e.getStatus().getDescription());
+        StatusRuntimeException e = assertStatus(code, call);
         if (field != null) {
             assertTrue(violatedFields(e).contains(field), "the error names " + field + ": " + violatedFields(e));
         }

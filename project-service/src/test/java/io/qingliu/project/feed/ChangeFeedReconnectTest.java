@@ -7,18 +7,14 @@ import static io.qingliu.project.testing.ChangeFeedReader.assertContiguous;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Channel;
 import io.grpc.Context;
 import io.qingliu.api.project.v1.Change;
-import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.api.project.v1.WatchChangesResponse;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,27 +33,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedReconnectTest {
+class ChangeFeedReconnectTest extends FeedTestBase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int[] BATCH_SIZES = {0, 1, 3, 7, 50};
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
-
-    @Inject
-    ChangeStream changeStream;
 
     @Test
     void cutAtRandomPointsAndResumedEqualsOneUninterruptedRead() throws Exception {
@@ -171,23 +149,5 @@ class ChangeFeedReconnectTest {
             readers.forEach(ChangeFeedReader::cancel);
         }
         awaitWatchersAtMost(before);
-    }
-
-    private void awaitWatchersAtMost(int count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (changeStream.activeWatchers() > count) {
-            assertTrue(System.nanoTime() < deadline, "cancelled watchers still run on the server: "
-                    + changeStream.activeWatchers() + " active, " + count + " before");
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import static io.qingliu.project.testing.ChangeFeedReader.assertContiguous;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.qingliu.api.project.v1.Change;
@@ -16,10 +15,8 @@ import io.qingliu.api.project.v1.ProjectImportEntry;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -38,26 +34,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedSlowReaderTest {
+class ChangeFeedSlowReaderTest extends FeedTestBase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @Inject
-    ChangeStream changeStream;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
 
     @Test
     void slowAndStalledWatchersDoNotHoldBackOthersOrWrites() throws Exception {
@@ -136,12 +115,7 @@ class ChangeFeedSlowReaderTest {
             otherClient.awaitTermination(10, TimeUnit.SECONDS);
         }
         // Their server-side watchers end with the calls, even while waiting for the transport.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (changeStream.activeWatchers() > watchersBefore) {
-            assertTrue(System.nanoTime() < deadline, "cancelled slow watchers still run: "
-                    + changeStream.activeWatchers() + " active, " + watchersBefore + " before");
-            Thread.sleep(50);
-        }
+        awaitWatchersAtMost(watchersBefore);
     }
 
     /**

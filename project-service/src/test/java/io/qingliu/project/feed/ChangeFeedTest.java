@@ -3,52 +3,34 @@ package io.qingliu.project.feed;
 import static io.qingliu.project.feed.FeedFixtures.createPlant;
 import static io.qingliu.project.feed.FeedFixtures.township;
 import static io.qingliu.project.feed.FeedFixtures.uniqueName;
-import static io.qingliu.project.feed.FeedFixtures.violatedFields;
 import static io.qingliu.project.testing.ChangeFeedReader.assertContiguous;
 import static io.qingliu.project.testing.ChangeFeedReader.assertWellFormed;
+import static io.qingliu.project.testing.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.ChangeType;
 import io.qingliu.api.project.v1.Facility;
-import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The change feed read through WatchChanges: whole history, then live; batch sizes; bad arguments. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedTest {
+class ChangeFeedTest extends FeedTestBase {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(120);
     /** Not a timing requirement: only that a live change arrives at all. */
     private static final Duration LIVE = Duration.ofSeconds(5);
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
 
     @Test
     void wholeHistoryWithoutGapThenALiveCreateAsItCommits() {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.type.Date;
-import io.grpc.Channel;
 import io.qingliu.api.common.v1.OperatingState;
 import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.ChangeType;
@@ -20,18 +19,15 @@ import io.qingliu.api.project.v1.GetProjectRequest;
 import io.qingliu.api.project.v1.ImportProjectsResponse;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectImportEntry;
-import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,23 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ChangeFeedTransactionsTest {
+class ChangeFeedTransactionsTest extends FeedTestBase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    @GrpcClient("project")
-    ProjectServiceGrpc.ProjectServiceBlockingStub projects;
-
-    /** The async stub is made from the channel (Quarkus injects only blocking and Mutiny stubs). */
-    @GrpcClient("project")
-    Channel channel;
-
-    ProjectServiceGrpc.ProjectServiceStub feed;
-
-    @BeforeEach
-    void asyncStub() {
-        feed = ProjectServiceGrpc.newStub(channel);
-    }
 
     /** What a step is expected to write for the facility (null: nothing) and the project. */
     record Step(String what, Facility facility, ChangeType facilityType, Project project, ChangeType projectType) {

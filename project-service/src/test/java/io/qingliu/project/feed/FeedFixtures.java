@@ -1,11 +1,7 @@
 package io.qingliu.project.feed;
 
 import com.google.protobuf.FieldMask;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.rpc.BadRequest;
 import com.google.type.Date;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.StreamObserver;
 import io.qingliu.api.common.v1.DischargeStandard;
 import io.qingliu.api.common.v1.FacilityType;
 import io.qingliu.api.common.v1.OperatingState;
@@ -22,12 +18,12 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
 import io.qingliu.api.project.v1.UpdateFacilityRequest;
+import io.qingliu.project.testing.ClientStreams;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Requests the feed tests write with: facilities and new builds on real townships of 雁江区 (512002000000). */
@@ -109,49 +105,17 @@ final class FeedFixtures {
     /** Streams an ImportProjects call (one message per {@code perMessage} entries) and returns its answer. */
     static ImportProjectsResponse importProjects(ProjectServiceGrpc.ProjectServiceStub stub, List<ProjectImportEntry> entries,
             int perMessage) {
-        CompletableFuture<ImportProjectsResponse> answer = new CompletableFuture<>();
-        StreamObserver<ImportProjectsRequest> requests = stub.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .importProjects(observerOf(answer));
+        List<ImportProjectsRequest> messages = new ArrayList<>();
         for (int i = 0; i < entries.size(); i += perMessage) {
             ImportProjectsRequest.Builder m = ImportProjectsRequest.newBuilder()
                     .addAllEntries(entries.subList(i, Math.min(entries.size(), i + perMessage)));
             if (i == 0) {
                 m.setRequestId(UUID.randomUUID().toString());
             }
-            requests.onNext(m.build());
+            messages.add(m.build());
         }
-        requests.onCompleted();
-        try {
-            return answer.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("ImportProjects did not answer", e);
-        }
-    }
-
-    private static StreamObserver<ImportProjectsResponse> observerOf(CompletableFuture<ImportProjectsResponse> answer) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ImportProjectsResponse value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                if (!answer.isDone()) {
-                    answer.completeExceptionally(new AssertionError("ImportProjects completed without an answer"));
-                }
-            }
-        };
+        return ClientStreams.send(stub.withDeadlineAfter(60, TimeUnit.SECONDS)::importProjects, messages,
+                Duration.ofSeconds(60));
     }
 
     /** An import entry for a new build, as in CreateProject. */
@@ -187,20 +151,5 @@ final class FeedFixtures {
             case DIVISION -> c.getDivision().getDisplayName();
             case RESOURCE_NOT_SET -> "";
         };
-    }
-
-    /** The fields a BadRequest detail of the error names. */
-    static List<String> violatedFields(Throwable e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return List.of();
-        }
-        return status.getDetailsList().stream().filter(d -> d.is(BadRequest.class)).flatMap(d -> {
-            try {
-                return d.unpack(BadRequest.class).getFieldViolationsList().stream();
-            } catch (InvalidProtocolBufferException x) {
-                throw new AssertionError(x);
-            }
-        }).map(BadRequest.FieldViolation::getField).toList();
     }
 }

@@ -36,7 +36,7 @@ import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,7 +55,7 @@ class ProjectCreationTest {
     @Test
     void newBuildCreatesItsPlannedFacilityInTheSameTransaction() {
         String plan = plan();
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         var request = newBuild(plan, "清流镇污水处理厂新建工程 " + unique(), QINGLIU, 1200);
         request.getProjectBuilder().setResponsibleUnit("安岳县住房和城乡建设局").setProgressPercent(0).setNotes("三年行动计划")
                 .addFundingSources(FundingSource.newBuilder().setSource("中央预算内投资").setAmountFen(800_000_00L))
@@ -90,7 +90,7 @@ class ProjectCreationTest {
         assertEquals(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A, facility.getDischargeStandard());
         assertFalse(facility.hasOperationDate());
 
-        List<Change> changes = FeedProbe.changes(stub, head, FeedProbe.head(stub));
+        List<Change> changes = ChangeFeedReader.readRange(stub, head, ChangeFeedReader.currentHead(stub));
         assertEquals(2, changes.size(), "facility and project, nothing else");
         assertEquals(facility, changes.get(0).getFacility());
         assertEquals(ChangeType.CHANGE_TYPE_CREATED, changes.get(0).getType());

@@ -27,7 +27,7 @@ import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.UpdateProjectRequest;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -64,7 +64,7 @@ class ProjectHistoryTest {
 
     @Test
     void createUpdateTransitionAndDeleteAreRecordedWithTheirFieldChanges() {
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         String oldName = "清流镇污水处理厂新建工程 " + unique();
         Project created = createProject(stub, newBuild(plan(), oldName, QINGLIU, 1200));
         String newName = "清流镇污水处理厂新建工程（一期） " + unique();
@@ -126,7 +126,7 @@ class ProjectHistoryTest {
         assertTrue(move.get("transitions").getNewValue().contains("2019"));
 
         // The sequences are the feed's.
-        List<Change> feed = FeedProbe.changes(stub, head, FeedProbe.head(stub));
+        List<Change> feed = ChangeFeedReader.readRange(stub, head, ChangeFeedReader.currentHead(stub));
         List<Long> projectSequences = feed.stream().filter(c -> c.getResourceName().equals(created.getName()))
                 .map(Change::getSequence).toList();
         assertEquals(projectSequences, records.stream().map(AuditRecord::getSequence).toList());

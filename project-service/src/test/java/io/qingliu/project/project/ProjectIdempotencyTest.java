@@ -19,7 +19,7 @@ import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,13 +50,13 @@ class ProjectIdempotencyTest {
         CreateProjectRequest request = newBuild(plan, "清流镇污水处理厂新建工程 " + unique(), QINGLIU, 800)
                 .setRequestId(UUID.randomUUID().toString()).build();
         Project first = stub.createProject(request);
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
 
         Project retry = stub.createProject(request);
         assertEquals(first.getName(), retry.getName());
         assertEquals(first, retry, "the retry answers the first result");
         assertEquals(1, projectsOfPlan(stub, plan).size());
-        assertEquals(head, FeedProbe.head(stub), "the retry wrote nothing");
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "the retry wrote nothing");
 
         // The same id stays the first result's even after the project changed.
         Project moved = stub.transitionProject(TransitionProjectRequest.newBuilder().setName(first.getName())
@@ -72,13 +72,13 @@ class ProjectIdempotencyTest {
         CreateProjectRequest request = newBuild(plan, "新建工程 " + unique(), QINGLIU, 800)
                 .setRequestId(UUID.randomUUID().toString()).build();
         stub.createProject(request);
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         CreateProjectRequest.Builder different = request.toBuilder();
         different.getProjectBuilder().setCapacityAfterTonnesPerDay(900);
         var violations = assertFieldViolations(() -> stub.createProject(different.build()), "request_id");
         assertTrue(description(violations, "request_id").contains("different request"));
         assertEquals(1, projectsOfPlan(stub, plan).size());
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
 
         assertFieldViolations(() -> stub.createProject(request.toBuilder().setRequestId("12345").build()), "request_id");
     }
@@ -133,11 +133,11 @@ class ProjectIdempotencyTest {
                 .setState(ProjectState.PROJECT_STATE_APPROVED).setEffectiveDate(date(2019, 2, 1)).setEtag(p.getEtag())
                 .setRequestId(UUID.randomUUID().toString()).build();
         Project first = stub.transitionProject(approve);
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         Project retry = stub.transitionProject(approve);
         assertEquals(first, retry, "the retry answers the first result, though the etag it carries is stale now");
         assertEquals(1, getProject(stub, p.getName()).getTransitionsCount(), "moved once");
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
 
         // Moving on, then retrying the first move, still answers the first move and changes nothing.
         Project building = stub.transitionProject(TransitionProjectRequest.newBuilder().setName(p.getName())

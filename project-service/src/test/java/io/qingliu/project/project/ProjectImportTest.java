@@ -1,6 +1,5 @@
 package io.qingliu.project.project;
 
-import static io.qingliu.project.testing.RegistryFixtures.QINGLIU;
 import static io.qingliu.project.testing.RegistryFixtures.SHENGCHI;
 import static io.qingliu.project.testing.RegistryFixtures.createFacility;
 import static io.qingliu.project.testing.RegistryFixtures.date;
@@ -33,12 +32,13 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.RejectedEntry;
 import io.qingliu.api.project.v1.RejectedField;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.ClientStreams;
-import io.qingliu.project.testing.FeedProbe;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,9 +63,9 @@ class ProjectImportTest {
     @GrpcClient("project")
     ProjectServiceGrpc.ProjectServiceBlockingStub stub;
 
-    /** The async stub, for client streams (Quarkus injects only the channel for it). */
-    @GrpcClient("project")
-    io.grpc.Channel channel;
+    /** The async stub, for client streams. */
+    @Inject
+    ProjectServiceGrpc.ProjectServiceStub async;
 
     @BeforeAll
     static void readTownships() throws IOException {
@@ -116,7 +116,7 @@ class ProjectImportTest {
     }
 
     private ImportProjectsResponse importProjects(List<ImportProjectsRequest> messages) {
-        return ClientStreams.send(ProjectServiceGrpc.newStub(channel)::importProjects, messages);
+        return ClientStreams.send(async::importProjects, messages);
     }
 
     private static ProjectImportEntry withProject(ProjectImportEntry e, Function<Project.Builder, Project.Builder> change) {
@@ -127,7 +127,7 @@ class ProjectImportTest {
     void thousandNewBuildsOverZiyangTownshipsAreCreatedInOrderWithTheirFacilities() {
         String plan = plan();
         List<ProjectImportEntry> entries = entries(plan, 1000);
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
 
         ImportProjectsResponse response = importProjects(messages(entries, 300, m -> m));
 
@@ -150,7 +150,7 @@ class ProjectImportTest {
             assertEquals(e.getProject().getCapacityAfterTonnesPerDay(), p.getCapacityAfterTonnesPerDay());
         }
 
-        List<Change> changes = FeedProbe.changes(stub, head, response.getLastSequence());
+        List<Change> changes = ChangeFeedReader.readRange(stub, head, response.getLastSequence());
         assertEquals(2000, changes.size());
         for (int i = 0; i < 1000; i++) {
             Change facility = changes.get(2 * i);
@@ -176,7 +176,7 @@ class ProjectImportTest {
         String plan = plan();
         List<ProjectImportEntry> entries = entries(plan, 500);
         entries.set(337, withProject(entries.get(337), p -> p.setProgressPercent(101)));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
 
         StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(messages(entries, 100, m -> m)));
         assertViolations(e, "entries[337].project.progress_percent");
@@ -184,7 +184,7 @@ class ProjectImportTest {
         assertEquals("1", errorInfo(e).getMetadataOrThrow("rejected_count"));
 
         assertEquals(0, projectsOfPlan(stub, plan).size(), "nothing created");
-        assertEquals(head, FeedProbe.head(stub), "nothing in the feed");
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "nothing in the feed");
     }
 
     @Test
@@ -196,12 +196,12 @@ class ProjectImportTest {
         entries.set(2500, entries.get(2500).toBuilder()
                 .setNewFacility(entries.get(2500).getNewFacility().toBuilder().setLocationCode("512002000000")).build());
         entries.set(4499, withProject(entries.get(4499), p -> p.setDisplayName("")));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(messages(entries, 1000, m -> m)));
         assertViolations(e, "entries[5].project.kind", "entries[2500].new_facility.location_code",
                 "entries[4499].project.display_name");
         assertEquals(0, projectsOfPlan(stub, plan).size());
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
     }
 
     @Test
@@ -245,7 +245,7 @@ class ProjectImportTest {
         String plan = plan();
         List<ProjectImportEntry> entries = entries(plan, 30);
         entries.set(29, withProject(entries.get(29), p -> p.setInvestmentFen(-1)));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         ImportProjectsResponse response = importProjects(messages(entries, 10, m -> m.setValidateOnly(true)));
         assertEquals(30, response.getReceivedCount());
         assertEquals(0, response.getCreatedCount());
@@ -255,7 +255,7 @@ class ProjectImportTest {
         assertEquals(29, response.getRejected(0).getPosition());
         assertEquals("project.investment_fen", response.getRejected(0).getViolations(0).getField());
         assertEquals(0, projectsOfPlan(stub, plan).size());
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
     }
 
     @Test
@@ -265,12 +265,12 @@ class ProjectImportTest {
         List<ImportProjectsRequest> messages = messages(entries(plan, 50), 20, m -> m.setRequestId(requestId));
         ImportProjectsResponse first = importProjects(messages);
         assertEquals(50, first.getCreatedCount());
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
 
         ImportProjectsResponse retry = importProjects(messages);
         assertEquals(first, retry);
         assertEquals(50, projectsOfPlan(stub, plan).size());
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
 
         // The same id for a different stream is refused.
         List<ImportProjectsRequest> other = messages(entries(plan, 51), 20, m -> m.setRequestId(requestId));

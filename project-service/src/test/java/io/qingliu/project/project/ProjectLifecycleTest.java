@@ -36,7 +36,7 @@ import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.StateTransition;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
 import io.qingliu.api.project.v1.UpdateProjectRequest;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.quarkus.grpc.GrpcClient;
@@ -76,7 +76,7 @@ class ProjectLifecycleTest {
         assertEquals(date(2019, 9, 30), p.getActualCompletionDate());
         assertFalse(p.hasActualCommissioningDate());
 
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         p = stub.transitionProject(TransitionProjectRequest.newBuilder().setName(p.getName())
                 .setState(ProjectState.PROJECT_STATE_COMMISSIONED).setEffectiveDate(date(2019, 12, 1))
                 .setReason("通过环保验收，正式投运").setEtag(p.getEtag()).build());
@@ -102,7 +102,7 @@ class ProjectLifecycleTest {
         assertEquals(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A, facility.getDischargeStandard());
 
         // Both changes were committed together: the facility's, then the project's, one after the other.
-        List<Change> changes = FeedProbe.changes(stub, head, FeedProbe.head(stub));
+        List<Change> changes = ChangeFeedReader.readRange(stub, head, ChangeFeedReader.currentHead(stub));
         assertEquals(2, changes.size());
         assertEquals(facility, changes.get(0).getFacility());
         assertEquals(p, changes.get(1).getProject());
@@ -140,7 +140,7 @@ class ProjectLifecycleTest {
     @Test
     void illegalMovesAreRefusedAndChangeNothing() {
         Project p = newBuildProject();
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         var info = assertReason(Status.Code.FAILED_PRECONDITION, "ILLEGAL_TRANSITION",
                 () -> transition(stub, p, ProjectState.PROJECT_STATE_COMPLETED, date(2019, 1, 1)));
         assertEquals("PLANNED", info.getMetadataOrThrow("from"));
@@ -151,7 +151,7 @@ class ProjectLifecycleTest {
         assertReason(Status.Code.FAILED_PRECONDITION, "ILLEGAL_TRANSITION",
                 () -> transition(stub, p, ProjectState.PROJECT_STATE_PLANNED, date(2019, 1, 1)));
         assertEquals(p, getProject(stub, p.getName()));
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
 
         assertFieldViolations(() -> transition(stub, p, ProjectState.PROJECT_STATE_UNSPECIFIED, date(2019, 1, 1)), "state");
         assertFieldViolations(() -> stub.transitionProject(TransitionProjectRequest.newBuilder().setName(p.getName())
@@ -177,12 +177,12 @@ class ProjectLifecycleTest {
         assertEquals(ProjectState.PROJECT_STATE_APPROVED, approvedToday.getState());
 
         Project q = transition(stub, newBuildProject(), ProjectState.PROJECT_STATE_APPROVED, date(2019, 3, 10));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         var before = assertFieldViolations(() -> transition(stub, q, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
                 date(2019, 3, 9)), "effective_date");
         assertTrue(before.get(0).getDescription().contains("2019-03-10"));
         assertEquals(q, getProject(stub, q.getName()));
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
         // The same day as the previous move is fine.
         assertEquals(date(2019, 3, 10), transition(stub, q, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION, date(2019, 3, 10))
                 .getActualStartDate());
@@ -258,10 +258,7 @@ class ProjectLifecycleTest {
     @Test
     void designIsFrozenOnceCommissionedButNotesMayChange() {
         Project p = newBuildProject();
-        for (var move : List.of(ProjectState.PROJECT_STATE_APPROVED, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
-                ProjectState.PROJECT_STATE_COMPLETED, ProjectState.PROJECT_STATE_COMMISSIONED)) {
-            p = transition(stub, p, move, date(2019, 6, 1));
-        }
+        p = commission(p, date(2019, 6, 1));
         Project commissioned = p;
         for (var change : List.of(commissioned.toBuilder().setCapacityAfterTonnesPerDay(2000),
                 commissioned.toBuilder().setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_DB51_2311_2016))) {
@@ -301,10 +298,7 @@ class ProjectLifecycleTest {
         request.setNewFacility(RegistryFixtures.facility(io.qingliu.api.common.v1.FacilityType.FACILITY_TYPE_GARBAGE_TRANSFER_STATION,
                 "盛池镇垃圾转运站 " + unique(), SHENGCHI).setCapacityTonnesPerDay(25));
         Project p = createProject(stub, request);
-        for (var move : List.of(ProjectState.PROJECT_STATE_APPROVED, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
-                ProjectState.PROJECT_STATE_COMPLETED, ProjectState.PROJECT_STATE_COMMISSIONED)) {
-            p = transition(stub, p, move, date(2020, 3, 3));
-        }
+        p = commission(p, date(2020, 3, 3));
         Facility station = getFacility(stub, p.getFacility());
         assertEquals(OperatingState.OPERATING_STATE_IN_OPERATION, station.getOperatingState());
         assertEquals(25, station.getCapacityTonnesPerDay());
@@ -323,10 +317,7 @@ class ProjectLifecycleTest {
                 io.qingliu.api.project.v1.ProjectKind.PROJECT_KIND_PIPE_NETWORK, network.getName());
         extend.getProjectBuilder().setLengthKm(4.5);
         Project p = createProject(stub, extend);
-        for (var move : List.of(ProjectState.PROJECT_STATE_APPROVED, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
-                ProjectState.PROJECT_STATE_COMPLETED, ProjectState.PROJECT_STATE_COMMISSIONED)) {
-            p = transition(stub, p, move, date(2019, 5, 5));
-        }
+        p = commission(p, date(2019, 5, 5));
         Facility extended = getFacility(stub, network.getName());
         assertEquals(14.5, extended.getLengthKm(), "the works add their length to the network in operation");
         assertEquals(date(2015, 1, 1), extended.getOperationDate());
@@ -337,14 +328,20 @@ class ProjectLifecycleTest {
         build.setNewFacility(RegistryFixtures.facility(io.qingliu.api.common.v1.FacilityType.FACILITY_TYPE_PIPE_NETWORK,
                 "红堰村管网 " + unique(), RegistryFixtures.QINGLIU_HONGYAN).setDownstreamFacility(plant.getName()));
         Project q = createProject(stub, build);
-        for (var move : List.of(ProjectState.PROJECT_STATE_APPROVED, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
-                ProjectState.PROJECT_STATE_COMPLETED, ProjectState.PROJECT_STATE_COMMISSIONED)) {
-            q = transition(stub, q, move, date(2019, 6, 6));
-        }
+        q = commission(q, date(2019, 6, 6));
         Facility built = getFacility(stub, q.getFacility());
         assertEquals(3.2, built.getLengthKm(), "a new network is as long as the works built it");
         assertEquals(OperatingState.OPERATING_STATE_IN_OPERATION, built.getOperatingState());
         assertEquals(date(2019, 6, 6), built.getOperationDate());
+    }
+
+    /** Moves a planned project through approval, construction and completion to commissioning, all on {@code date}. */
+    private Project commission(Project p, Date date) {
+        for (var move : List.of(ProjectState.PROJECT_STATE_APPROVED, ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION,
+                ProjectState.PROJECT_STATE_COMPLETED, ProjectState.PROJECT_STATE_COMMISSIONED)) {
+            p = transition(stub, p, move, date);
+        }
+        return p;
     }
 
     private static void assertMove(StateTransition move, ProjectState from, ProjectState to, Date date) {

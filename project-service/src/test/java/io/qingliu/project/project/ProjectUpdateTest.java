@@ -29,7 +29,7 @@ import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.UpdateProjectRequest;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -88,7 +88,7 @@ class ProjectUpdateTest {
                 DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B, date(2010, 1, 1)));
         Project p = createProject(stub, upgrade(plan(), "提标 " + unique(), plant.getName(),
                 DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A));
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         assertFieldViolations(() -> update(p.toBuilder().setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_2),
                 mask("standard_after")), "project.standard_after");
         assertFieldViolations(() -> update(p.toBuilder().setDisplayName("").setProgressPercent(101)
@@ -98,7 +98,7 @@ class ProjectUpdateTest {
         assertFieldViolations(() -> update(p.toBuilder(), mask("state")), "update_mask");
         assertFieldViolations(() -> update(p.toBuilder(), mask("county_code", "kind")), "update_mask", "update_mask");
         assertEquals(p, getProject(stub, p.getName()));
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
     }
 
     @Test

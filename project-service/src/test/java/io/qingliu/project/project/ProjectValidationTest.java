@@ -27,7 +27,7 @@ import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.FundingSource;
 import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
-import io.qingliu.project.testing.FeedProbe;
+import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.quarkus.grpc.GrpcClient;
@@ -55,10 +55,10 @@ class ProjectValidationTest {
     }
 
     private void assertRejected(CreateProjectRequest.Builder request, String... fields) {
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         assertFieldViolations(() -> createProject(stub, request), fields);
         assertEquals(0, projectsOfPlan(stub, plan).size(), "nothing created");
-        assertEquals(head, FeedProbe.head(stub), "nothing written to the feed");
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "nothing written to the feed");
     }
 
     @Test
@@ -221,11 +221,11 @@ class ProjectValidationTest {
                 .setInvestmentFen(100).addFundingSources(FundingSource.newBuilder().setSource("县级财政").setAmountFen(200))
                 .setProgressPercent(101);
         request.getNewFacilityBuilder().setDisplayName("新厂 " + unique()).clearServedDivisionCodes();
-        long head = FeedProbe.head(stub);
+        long head = ChangeFeedReader.currentHead(stub);
         assertFieldViolations(() -> createProject(stub, request), "project.display_name", "project.plan_code",
                 "project.planned_completion_date", "project.funding_sources", "project.progress_percent",
                 "new_facility.location_code");
-        assertEquals(head, FeedProbe.head(stub));
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
         assertEquals(0, projectsOfPlan(stub, plan).size());
         assertEquals(0, projectsOfPlan(stub, plan + "!").size());
     }

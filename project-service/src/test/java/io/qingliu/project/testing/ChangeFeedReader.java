@@ -1,6 +1,18 @@
 package io.qingliu.project.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.qingliu.api.project.v1.Change;
@@ -21,26 +33,40 @@ import java.util.function.Predicate;
  * <p>Options: a {@code limit} of changes after which the reader stops recording (mid-batch if
  * need be) and cancels the call, like a client that crashes after processing that many; and
  * manual flow control, where the test decides how many messages the client asks for.
+ *
+ * <p>A watch ends only by the client's cancel (an RST_STREAM), and the server answers a burst of
+ * those on one connection with GOAWAY, which fails every other call sharing that connection.
+ * Tests that read the feed many times in a row therefore read through
+ * {@link #onOwnConnections}, which gives every call a short-lived connection of its own.
  */
 public final class ChangeFeedReader implements AutoCloseable {
 
-    /** How long the static helpers wait before failing. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the static one-shot reads ({@link #currentHead}, {@link #readRange}) wait before failing. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The largest batch the service sends: one-shot reads ask for it. */
+    private static final int MAX_BATCH = 10_000;
 
     private final Object monitor = new Object();
     private final List<WatchChangesResponse> responses = new ArrayList<>();
     private final List<Change> changes = new ArrayList<>();
     private final long afterSequence;
     private final long limit;
+    /** False: count and check the changes without keeping them (a whole national feed does not fit). */
+    private final boolean record;
     private ClientCallStreamObserver<WatchChangesRequest> call;
     private Throwable error;
     private boolean completed;
     private boolean stopped;
     private long lastHead = -1;
+    private long lastSequence;
+    private long count;
 
-    private ChangeFeedReader(long afterSequence, long limit) {
+    private ChangeFeedReader(long afterSequence, long limit, boolean record) {
         this.afterSequence = afterSequence;
         this.limit = limit;
+        this.record = record;
+        this.lastSequence = afterSequence;
     }
 
     /** Opens a stream after {@code afterSequence} with automatic flow control. */
@@ -57,27 +83,106 @@ public final class ChangeFeedReader implements AutoCloseable {
      */
     public static ChangeFeedReader open(ProjectServiceGrpc.ProjectServiceStub stub, long afterSequence, int maxBatchSize,
             long limit, int initialRequests) {
-        ChangeFeedReader reader = new ChangeFeedReader(afterSequence, limit);
+        return open(stub, afterSequence, maxBatchSize, limit, initialRequests, true);
+    }
+
+    private static ChangeFeedReader open(ProjectServiceGrpc.ProjectServiceStub stub, long afterSequence, int maxBatchSize,
+            long limit, int initialRequests, boolean record) {
+        ChangeFeedReader reader = new ChangeFeedReader(afterSequence, limit, record);
         WatchChangesRequest request = WatchChangesRequest.newBuilder().setAfterSequence(afterSequence)
                 .setMaxBatchSize(maxBatchSize).build();
         stub.watchChanges(request, reader.observer(initialRequests));
         return reader;
     }
 
-    /** The feed's head now: the head_sequence of a one-change read from the start. */
-    public static long currentHead(ProjectServiceGrpc.ProjectServiceStub stub) {
-        try (ChangeFeedReader reader = open(stub, 0, 1)) {
+    /**
+     * An async stub that gives every call a new connection to the server of {@code shared}, closed
+     * once the call has ended: a burst of cancelled watches then never meets on one connection.
+     * The connection is closed gracefully, so that the cancel still reaches the server and ends
+     * its watcher (closing at once could drop it, and the server would keep the watcher).
+     */
+    public static ProjectServiceGrpc.ProjectServiceStub onOwnConnections(Channel shared) {
+        String target = shared.authority();
+        return ProjectServiceGrpc.newStub(new Channel() {
+            @Override
+            public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+                ManagedChannel own = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(own.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                try {
+                                    super.onClose(status, trailers);
+                                } finally {
+                                    own.shutdown();
+                                }
+                            }
+                        }, headers);
+                    }
+                };
+            }
+
+            @Override
+            public String authority() {
+                return target;
+            }
+        });
+    }
+
+    /**
+     * The feed's head now: the head_sequence of a one-change read from the start.
+     *
+     * @param client any stub of the service (blocking or async): the read goes over its channel
+     */
+    public static long currentHead(AbstractStub<?> client) {
+        try (ChangeFeedReader reader = open(async(client), 0, 1, Long.MAX_VALUE, -1, true)) {
             return reader.awaitResponses(1, DEFAULT_TIMEOUT).get(0).getHeadSequence();
         }
     }
 
-    /** Reads the changes {@code afterSequence + 1 .. toSequence} in one call, then cancels it. */
-    public static List<Change> readRange(ProjectServiceGrpc.ProjectServiceStub stub, long afterSequence, long toSequence,
-            int maxBatchSize, Duration timeout) {
-        try (ChangeFeedReader reader = open(stub, afterSequence, maxBatchSize)) {
+    /** {@link #readRange(AbstractStub, long, long, int, Duration)} in the largest batches, waiting the default time. */
+    public static List<Change> readRange(AbstractStub<?> client, long afterSequence, long toSequence) {
+        return readRange(client, afterSequence, toSequence, MAX_BATCH, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Reads the changes {@code afterSequence + 1 .. toSequence} in one call, then cancels it;
+     * asserts they are exactly those, without gap or duplicate.
+     *
+     * @param client any stub of the service (blocking or async): the read goes over its channel
+     */
+    public static List<Change> readRange(AbstractStub<?> client, long afterSequence, long toSequence, int maxBatchSize,
+            Duration timeout) {
+        try (ChangeFeedReader reader = open(async(client), afterSequence, maxBatchSize, Long.MAX_VALUE, -1, true)) {
             reader.awaitSequence(toSequence, timeout);
-            return reader.changes().stream().filter(c -> c.getSequence() <= toSequence).toList();
+            List<Change> range = reader.changes().stream().filter(c -> c.getSequence() <= toSequence).toList();
+            assertContiguous(afterSequence, range);
+            return range;
         }
+    }
+
+    /**
+     * Reads the changes {@code afterSequence + 1 .. toSequence} without keeping them, checking that
+     * they come without gap or duplicate; returns how many were read.
+     */
+    public static long countChanges(AbstractStub<?> client, long afterSequence, long toSequence, Duration timeout) {
+        if (toSequence <= afterSequence) {
+            return 0;
+        }
+        try (ChangeFeedReader reader = open(async(client), afterSequence, MAX_BATCH, toSequence - afterSequence,
+                -1, false)) {
+            reader.awaitStopped(timeout);
+            assertTrue(reader.lastSequence() == toSequence, "the count ends at " + toSequence);
+            return reader.count();
+        }
+    }
+
+    /** The async stub on the channel of any stub (the blocking ones cannot watch asynchronously). */
+    private static ProjectServiceGrpc.ProjectServiceStub async(AbstractStub<?> client) {
+        return client instanceof ProjectServiceGrpc.ProjectServiceStub stub ? stub
+                : ProjectServiceGrpc.newStub(client.getChannel());
     }
 
     private ClientResponseObserver<WatchChangesRequest, WatchChangesResponse> observer(int initialRequests) {
@@ -94,34 +199,46 @@ public final class ChangeFeedReader implements AutoCloseable {
 
             @Override
             public void onNext(WatchChangesResponse response) {
-                boolean cancel = false;
+                String cancel;
                 synchronized (monitor) {
-                    if (stopped) {
+                    if (stopped || error != null) {
                         return;
                     }
-                    responses.add(response);
+                    if (record) {
+                        responses.add(response);
+                    }
                     lastHead = response.getHeadSequence();
                     for (Change change : response.getChangesList()) {
-                        if (changes.size() >= limit) {
+                        if (count >= limit) {
                             break;
                         }
-                        changes.add(change);
+                        if (record) {
+                            changes.add(change);
+                        } else if (change.getSequence() != lastSequence + 1) {
+                            error = new AssertionError("expected change " + (lastSequence + 1) + ", got "
+                                    + change.getSequence());
+                            break;
+                        }
+                        lastSequence = change.getSequence();
+                        count++;
                     }
-                    if (changes.size() >= limit) {
+                    if (count >= limit) {
                         stopped = true;
-                        cancel = true;
                     }
+                    cancel = stopped ? "the reader reached its limit" : error != null ? "the feed has a gap" : null;
                     monitor.notifyAll();
                 }
-                if (cancel) {
-                    call.cancel("the reader reached its limit", null);
+                if (cancel != null) {
+                    call.cancel(cancel, null);
                 }
             }
 
             @Override
             public void onError(Throwable t) {
                 synchronized (monitor) {
-                    error = t;
+                    if (error == null) {
+                        error = t;
+                    }
                     monitor.notifyAll();
                 }
             }
@@ -167,7 +284,7 @@ public final class ChangeFeedReader implements AutoCloseable {
         return afterSequence;
     }
 
-    /** The recorded changes, in arrival order. */
+    /** The recorded changes, in arrival order (none when the reader only counts). */
     public List<Change> changes() {
         synchronized (monitor) {
             return List.copyOf(changes);
@@ -184,7 +301,14 @@ public final class ChangeFeedReader implements AutoCloseable {
     /** The sequence of the last recorded change, or the starting point when there is none. */
     public long lastSequence() {
         synchronized (monitor) {
-            return changes.isEmpty() ? afterSequence : changes.get(changes.size() - 1).getSequence();
+            return lastSequence;
+        }
+    }
+
+    /** How many changes were recorded (or counted). */
+    public long count() {
+        synchronized (monitor) {
+            return count;
         }
     }
 

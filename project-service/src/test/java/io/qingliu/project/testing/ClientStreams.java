@@ -1,7 +1,9 @@
 package io.qingliu.project.testing;
 
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,14 +14,23 @@ import java.util.function.Function;
 /** Runs a client-streaming call to the end: sends every message, completes, awaits the single answer. */
 public final class ClientStreams {
 
+    /** Long enough for the largest import of the ordinary tests on a slow, shared machine. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(180);
+
     private ClientStreams() {
     }
 
-    /**
-     * @param open starts the call on an async stub, e.g. {@code r -> stub.importProjects(r)}
-     * @return the response; a failed call throws its {@link StatusRuntimeException}
-     */
+    /** {@link #send(Function, List, Duration)} with {@link #DEFAULT_TIMEOUT}. */
     public static <Q, R> R send(Function<StreamObserver<R>, StreamObserver<Q>> open, List<Q> messages) {
+        return send(open, messages, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param open starts the call on an async stub, e.g. {@code stub::importProjects}
+     * @return the response; a failed call throws the {@link StatusRuntimeException} it ended with
+     */
+    public static <Q, R> R send(Function<StreamObserver<R>, StreamObserver<Q>> open, List<Q> messages,
+            Duration timeout) {
         CompletableFuture<R> answer = new CompletableFuture<>();
         StreamObserver<Q> requests = open.apply(new StreamObserver<>() {
             @Override
@@ -34,25 +45,34 @@ public final class ClientStreams {
 
             @Override
             public void onCompleted() {
-                answer.completeExceptionally(new IllegalStateException("the call completed without an answer"));
+                answer.completeExceptionally(new AssertionError("the call completed without an answer"));
             }
         });
         for (Q message : messages) {
+            if (answer.isDone()) {
+                break; // the server already ended the call (a rejection need not wait for the rest)
+            }
             requests.onNext(message);
         }
         requests.onCompleted();
         try {
-            return answer.get(180, TimeUnit.SECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StatusRuntimeException sre) {
-                throw sre;
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-            throw new IllegalStateException(e.getCause());
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new AssertionError("the call failed", e.getCause());
+        } catch (TimeoutException e) {
+            if (requests instanceof ClientCallStreamObserver<?> call) {
+                call.cancel("the test stopped waiting", null); // ends the call on the server too
+            }
+            throw new AssertionError("no answer within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer within 180 s", e);
+            throw new AssertionError("interrupted", e);
         }
     }
 }
