@@ -34,6 +34,10 @@ public class ChangeStream {
 
     private static final Logger LOG = Logger.getLogger(ChangeStream.class);
     private static final int DEFAULT_BATCH = 1000;
+    /** An idle stream gets a message with no change (and the head) this often: a heartbeat both sides can check. */
+    private static final long HEARTBEAT_NANOS = 30_000_000_000L;
+    /** A client that takes nothing for this long is cut off. */
+    private static final long STALL_LIMIT_NANOS = 600_000_000_000L;
     private static final int MAX_BATCH = 10_000;
 
     /**
@@ -134,10 +138,13 @@ public class ChangeStream {
         public void run() {
             active.incrementAndGet();
             try {
-                while (!cancelled) {
+                long lastSent = System.nanoTime();
+                while (!cancelled && !call.isCancelled()) {
                     long seen = notifier.generation();
                     WatchChangesResponse response = read();
-                    if (response.getChangesCount() == 0) {
+                    boolean heartbeat = response.getChangesCount() == 0
+                            && System.nanoTime() - lastSent > HEARTBEAT_NANOS;
+                    if (response.getChangesCount() == 0 && !heartbeat) {
                         notifier.awaitAfter(seen, 1000);
                         continue;
                     }
@@ -145,7 +152,10 @@ public class ChangeStream {
                         return;
                     }
                     call.onNext(response);
-                    cursor = response.getChanges(response.getChangesCount() - 1).getSequence();
+                    lastSent = System.nanoTime();
+                    if (!heartbeat) {
+                        cursor = response.getChanges(response.getChangesCount() - 1).getSequence();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -184,11 +194,21 @@ public class ChangeStream {
             return response.build();
         }
 
-        /** Waits until the transport takes more; false when the client went away. */
+        /**
+         * Waits until the transport takes more; false when the client went away, or has read
+         * nothing for {@link #STALL_LIMIT_NANOS} (it is cut off, so that it holds no thread and
+         * connection for ever; it may reconnect with its last sequence).
+         */
         private boolean awaitReady() throws InterruptedException {
+            long since = System.nanoTime();
             synchronized (readiness) {
                 while (!call.isReady()) {
                     if (cancelled || call.isCancelled()) {
+                        return false;
+                    }
+                    if (System.nanoTime() - since > STALL_LIMIT_NANOS) {
+                        finish(Status.RESOURCE_EXHAUSTED.withDescription(
+                                "the client read nothing for 10 minutes; reconnect with your last sequence"));
                         return false;
                     }
                     readiness.wait(1000);
