@@ -10,9 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * A client-streaming upload: messages are spooled to temporary files as they arrive, so the
- * stream's size never weighs on memory and no transaction is held open while the client sends;
- * when the client completes, the subclass processes the spool in one transaction and answers.
- * Whatever happens, the temporary files go.
+ * stream's size never weighs on memory; when the client completes, the subclass finishes
+ * processing the spool (in one transaction) and answers. Whatever happens, the temporary files go.
  */
 public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
 
@@ -35,8 +34,12 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
     /** Processes the whole spool once the client has sent everything. */
     protected abstract R finish() throws Exception;
 
-    /** Frees whatever {@link #spool} keeps open. */
+    /** Frees whatever {@link #spool} keeps open; called once the client has sent everything, and again at cleanup. */
     protected abstract void closeSpool() throws IOException;
+
+    /** Stops whatever processing of the spool has begun: the upload failed or the client gave up. */
+    protected void abandon() {
+    }
 
     protected Path newSpoolFile(String prefix) throws IOException {
         Path file = Files.createTempFile(prefix, ".spool");
@@ -62,16 +65,14 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
         try {
             spool(message);
         } catch (Exception e) {
-            failed = true;
-            cleanup();
+            fail();
             response.onError(GrpcErrors.toStatus(e));
         }
     }
 
     @Override
     public final void onError(Throwable t) {
-        failed = true;
-        cleanup();
+        fail();
     }
 
     @Override
@@ -84,13 +85,19 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
             closeSpool();
             result = finish();
         } catch (Exception | Error e) {
-            cleanup();
+            fail();
             response.onError(GrpcErrors.toStatus(e));
             return;
         }
         cleanup();
         response.onNext(result);
         response.onCompleted();
+    }
+
+    private void fail() {
+        failed = true;
+        abandon();
+        cleanup();
     }
 
     private void cleanup() {
