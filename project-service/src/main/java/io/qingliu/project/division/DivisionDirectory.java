@@ -48,14 +48,6 @@ public class DivisionDirectory {
 
     /** Whether a code has the form of an official 12-digit code. */
     public static boolean isWellFormed(String code) {
-        if (code == null || code.length() != 12) {
-            return false;
-        }
-        for (int i = 0; i < code.length(); i++) {
-            if (code.charAt(i) < '0' || code.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
+        return code != null && code.length() == 12 && code.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

@@ -1,6 +1,5 @@
 package io.qingliu.project.feed;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.qingliu.api.project.v1.AuditAction;
 import io.qingliu.api.project.v1.Change;
@@ -9,21 +8,25 @@ import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.project.identity.Caller;
-import io.qingliu.project.support.BinaryCopy;
 import io.qingliu.project.support.Clock;
+import io.qingliu.project.support.CopyWriter;
 import io.qingliu.project.support.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import org.hibernate.Session;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes changes to the change log in the caller's transaction: the outbox behind the change
@@ -38,9 +41,6 @@ public class ChangeLog {
     public static final String CHANNEL = "qingliu_feed";
 
     private static final int COPY_THRESHOLD = 64;
-    private static final String COPY = "COPY change_log (seq, recorded_at, resource_name, change_type, action, actor,"
-            + " actor_role, payload) FROM STDIN (FORMAT binary)";
-    private static final int COLUMNS = 8;
 
     /** One change to record: the resource's state after it (its last state, for a deletion). */
     public record Entry(String resourceName, ChangeType type, AuditAction action, Message snapshot) {
@@ -125,17 +125,20 @@ public class ChangeLog {
             if (next + encoded.size() - 1 > last) {
                 throw new IllegalStateException("more changes than reserved");
             }
-            // Record time and actor are the same for all: encoded once. Fields are serialized in
-            // number order, so sequence (1) + this (2, 5) is what one message of the three gives.
-            byte[] stamp = Change.newBuilder().setRecordTime(Timestamps.of(now)).setActor(caller.subject()).build()
-                    .toByteArray();
-            BinaryCopy rows = new BinaryCopy(encoded.stream().mapToInt(e -> e.body().length + 160).sum());
+            List<byte[]> payloads = new java.util.ArrayList<>(encoded.size());
+            List<Entry> meta = new java.util.ArrayList<>(encoded.size());
+            List<Long> sequences = new java.util.ArrayList<>(encoded.size());
             for (EncodedChange e : encoded) {
-                addRow(rows, next, now, e.resourceName(), e.type(), e.action(), caller)
-                        .bytes(sequenceField(next), stamp, e.body());
-                next++;
+                byte[] prefix = Change.newBuilder().setSequence(next).setRecordTime(Timestamps.of(now))
+                        .setActor(caller.subject()).build().toByteArray();
+                byte[] payload = new byte[prefix.length + e.body().length];
+                System.arraycopy(prefix, 0, payload, 0, prefix.length);
+                System.arraycopy(e.body(), 0, payload, prefix.length, e.body().length);
+                payloads.add(payload);
+                meta.add(new Entry(e.resourceName(), e.type(), e.action(), null));
+                sequences.add(next++);
             }
-            rows.copyInto(connection, COPY);
+            copyRows(connection, sequences, now, meta, payloads, caller);
         }
 
         /** Checks that every reserved number was used, and wakes the watchers at commit. */
@@ -158,34 +161,8 @@ public class ChangeLog {
         /** Encodes the body of a change of {@code entry}'s resource. */
         public static EncodedChange of(Entry entry) {
             Change body = toChange(0, null, null, entry);
-            return new EncodedChange(entry.resourceName(), entry.type(), entry.action(), serialize(body));
+            return new EncodedChange(entry.resourceName(), entry.type(), entry.action(), body.toByteArray());
         }
-    }
-
-    /**
-     * {@code change.toByteArray()}, spelled out: imports encode hundreds of thousands of changes,
-     * and the shared toByteArray, reached from everywhere with every kind of message, is
-     * recompiled by the JIT again and again; this call site sees only changes.
-     */
-    private static byte[] serialize(Change change) {
-        byte[] bytes = new byte[change.getSerializedSize()];
-        try {
-            change.writeTo(CodedOutputStream.newInstance(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // not from an array of the exact size
-        }
-        return bytes;
-    }
-
-    /** A {@link Change} holding only the sequence, serialized. */
-    private static byte[] sequenceField(long sequence) {
-        byte[] bytes = new byte[CodedOutputStream.computeInt64Size(Change.SEQUENCE_FIELD_NUMBER, sequence)];
-        try {
-            CodedOutputStream.newInstance(bytes).writeInt64(Change.SEQUENCE_FIELD_NUMBER, sequence);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // not from an array of the exact size
-        }
-        return bytes;
     }
 
     private static long reserve(Connection connection, long count) throws SQLException {
@@ -242,19 +219,49 @@ public class ChangeLog {
     /** Large batches (imports) go through COPY: an order of magnitude faster than inserts. */
     private static void copy(Connection connection, List<Change> changes, List<Entry> entries, Caller caller)
             throws SQLException {
-        BinaryCopy rows = new BinaryCopy(changes.size() * 512);
-        for (int i = 0; i < changes.size(); i++) {
-            Change c = changes.get(i);
-            addRow(rows, c.getSequence(), Timestamps.toInstant(c.getRecordTime()), c.getResourceName(), c.getType(),
-                    entries.get(i).action(), caller).bytes(serialize(c));
+        List<Long> sequences = new java.util.ArrayList<>(changes.size());
+        List<byte[]> payloads = new java.util.ArrayList<>(changes.size());
+        for (Change c : changes) {
+            sequences.add(c.getSequence());
+            payloads.add(c.toByteArray());
         }
-        rows.copyInto(connection, COPY);
+        copyRows(connection, sequences, Timestamps.toInstant(changes.get(0).getRecordTime()), entries, payloads, caller);
     }
 
-    /** A change_log row up to its payload, which the caller adds. */
-    private static BinaryCopy addRow(BinaryCopy rows, long sequence, Instant recordedAt, String resourceName,
-            ChangeType type, AuditAction action, Caller caller) {
-        return rows.row(COLUMNS).int8(sequence).timestamp(recordedAt).text(resourceName).text(type.name())
-                .text(action.name()).text(caller.subject()).text(caller.role());
+    private static void copyRows(Connection connection, List<Long> sequences, Instant recordedAt, List<Entry> entries,
+            List<byte[]> payloads, Caller caller) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                "COPY change_log (seq, recorded_at, resource_name, change_type, action, actor, actor_role, payload)"
+                        + " FROM STDIN");
+        try (Writer out = new CopyWriter(copy)) {
+            HexFormat hex = HexFormat.of();
+            String recorded = recordedAt.toString();
+            String actor = CopyWriter.escape(caller.subject());
+            String role = caller.role() == null ? "\\N" : CopyWriter.escape(caller.role());
+            for (int i = 0; i < sequences.size(); i++) {
+                Entry entry = entries.get(i);
+                out.write(Long.toString(sequences.get(i)));
+                out.write('\t');
+                out.write(recorded);
+                out.write('\t');
+                out.write(CopyWriter.escape(entry.resourceName()));
+                out.write('\t');
+                out.write(entry.type().name());
+                out.write('\t');
+                out.write(entry.action().name());
+                out.write('\t');
+                out.write(actor);
+                out.write('\t');
+                out.write(role);
+                out.write("\t\\\\x");
+                out.write(hex.formatHex(payloads.get(i)));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -10,8 +10,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A client-streaming upload: messages are spooled to temporary files as they arrive, so the
- * stream's size never weighs on memory; when the client completes, the subclass finishes
- * processing the spool (in one transaction) and answers. Whatever happens, the temporary files go.
+ * stream's size never weighs on memory and no transaction is held open while the client sends;
+ * when the client completes, the subclass processes the spool in one transaction and answers.
+ * Whatever happens, the temporary files go.
  */
 public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
 
@@ -34,12 +35,8 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
     /** Processes the whole spool once the client has sent everything. */
     protected abstract R finish() throws Exception;
 
-    /** Frees whatever {@link #spool} keeps open; called once the client has sent everything, and again at cleanup. */
+    /** Frees whatever {@link #spool} keeps open. */
     protected abstract void closeSpool() throws IOException;
-
-    /** Stops whatever processing of the spool has begun: the upload failed or the client gave up. */
-    protected void abandon() {
-    }
 
     protected Path newSpoolFile(String prefix) throws IOException {
         Path file = Files.createTempFile(prefix, ".spool");
@@ -65,14 +62,16 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
         try {
             spool(message);
         } catch (Exception e) {
-            fail();
+            failed = true;
+            cleanup();
             response.onError(GrpcErrors.toStatus(e));
         }
     }
 
     @Override
     public final void onError(Throwable t) {
-        fail();
+        failed = true;
+        cleanup();
     }
 
     @Override
@@ -85,19 +84,13 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
             closeSpool();
             result = finish();
         } catch (Exception | Error e) {
-            fail();
+            cleanup();
             response.onError(GrpcErrors.toStatus(e));
             return;
         }
         cleanup();
         response.onNext(result);
         response.onCompleted();
-    }
-
-    private void fail() {
-        failed = true;
-        abandon();
-        cleanup();
     }
 
     private void cleanup() {

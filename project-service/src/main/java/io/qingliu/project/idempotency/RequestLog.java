@@ -47,70 +47,33 @@ public class RequestLog {
      * {@link #complete} it.
      */
     public Optional<byte[]> claim(UUID requestId, String method, Message request) {
-        byte[] hash = fingerprint(method, request.toByteString().toByteArray());
-        if (insert(requestId, method, hash)) {
+        return claimFingerprint(requestId, method, fingerprint(method, request.toByteString().toByteArray()));
+    }
+
+    /** As {@link #claim}, for a request known by a fingerprint of its content (a stream's SHA-256). */
+    public Optional<byte[]> claimFingerprint(UUID requestId, String method, byte[] hash) {
+        int inserted = em.createNativeQuery(
+                "INSERT INTO request_log (request_id, method, request_hash) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+                .setParameter(1, requestId).setParameter(2, method).setParameter(3, hash).executeUpdate();
+        if (inserted == 1) {
             return Optional.empty();
         }
-        return Optional.of(earlier(requestId).replay(method, hash));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                "SELECT method, request_hash, response FROM request_log WHERE request_id = ?1")
+                .setParameter(1, requestId).getResultList();
+        Object[] row = rows.get(0);
+        if (!method.equals(row[0]) || !Arrays.equals(hash, (byte[]) row[1])) {
+            throw ApiException.invalidArgument("request_id",
+                    "was already used for a different request; use a new UUID for every distinct request");
+        }
+        return Optional.of((byte[]) row[2]);
     }
 
     /** Stores the response of a claimed request, in the same transaction as its work. */
     public void complete(UUID requestId, Message response) {
         em.createNativeQuery("UPDATE request_log SET response = ?2 WHERE request_id = ?1")
                 .setParameter(1, requestId).setParameter(2, response.toByteArray()).executeUpdate();
-    }
-
-    /**
-     * As {@link #claim}, for a request still arriving (a client stream), whose fingerprint is known
-     * only at its end: the work can start at once. Empty when this call is the first: it then
-     * {@link #complete(UUID, byte[], Message) completes} the claim with the fingerprint. Otherwise
-     * the earlier request, to {@link Earlier#replay} once the fingerprint is known.
-     */
-    public Optional<Earlier> claimBeforeContent(UUID requestId, String method) {
-        return insert(requestId, method, PENDING_HASH) ? Optional.empty() : Optional.of(earlier(requestId));
-    }
-
-    /** Completes a {@link #claimBeforeContent} claim: the request's fingerprint and response. */
-    public void complete(UUID requestId, byte[] fingerprint, Message response) {
-        em.createNativeQuery("UPDATE request_log SET request_hash = ?2, response = ?3 WHERE request_id = ?1")
-                .setParameter(1, requestId).setParameter(2, fingerprint).setParameter(3, response.toByteArray())
-                .executeUpdate();
-    }
-
-    /** A request that used the id before, committed. */
-    public record Earlier(String method, byte[] hash, byte[] response) {
-
-        /** Its response, when it was the same request; a field error on request_id otherwise. */
-        public byte[] replay(String method, byte[] fingerprint) {
-            if (!method.equals(this.method) || !Arrays.equals(fingerprint, hash)) {
-                throw ApiException.invalidArgument("request_id",
-                        "was already used for a different request; use a new UUID for every distinct request");
-            }
-            return response;
-        }
-    }
-
-    /**
-     * The hash of a claim whose request is still arriving. No other transaction ever reads it:
-     * the row is uncommitted until {@link #complete(UUID, byte[], Message)} replaces it, and a
-     * concurrent claim of the same id waits for that commit.
-     */
-    private static final byte[] PENDING_HASH = new byte[0];
-
-    /** Whether the id was free: its row is now this transaction's (a concurrent claim waits for it). */
-    private boolean insert(UUID requestId, String method, byte[] hash) {
-        return em.createNativeQuery(
-                "INSERT INTO request_log (request_id, method, request_hash) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
-                .setParameter(1, requestId).setParameter(2, method).setParameter(3, hash).executeUpdate() == 1;
-    }
-
-    private Earlier earlier(UUID requestId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                "SELECT method, request_hash, response FROM request_log WHERE request_id = ?1")
-                .setParameter(1, requestId).getResultList();
-        Object[] row = rows.get(0);
-        return new Earlier((String) row[0], (byte[]) row[1], (byte[]) row[2]);
     }
 
     private static byte[] fingerprint(String method, byte[] request) {

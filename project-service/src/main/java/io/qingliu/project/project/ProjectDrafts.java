@@ -5,7 +5,6 @@ import io.qingliu.project.facility.Facility;
 import io.qingliu.project.facility.FacilityRules;
 import io.qingliu.project.facility.RegistryLookup;
 import io.qingliu.project.grpc.Violations;
-import io.qingliu.project.support.Entities;
 import io.qingliu.project.support.EnumMapping;
 import io.qingliu.project.support.IdName;
 import java.time.LocalDate;
@@ -66,7 +65,7 @@ final class ProjectDrafts {
                 }
             }
         }
-        Project project = Entities.untracked(new Project());
+        Project project = new Project();
         ProjectRules.apply(in, project, facility, true, builds, v.under("project"));
         if (facility != null) {
             project.facilityType = facility.type;
@@ -74,31 +73,20 @@ final class ProjectDrafts {
             project.townshipCode = facility.townshipCode;
         }
         project.state = ProjectState.PLANNED;
-        Entities.tracked(project);
-        if (builds && facility != null) {
-            Entities.tracked(facility);
-        }
         return new Draft(project, facility, builds);
     }
 
     /** Design values a project that builds its facility leaves out come from the facility spec. */
     private static io.qingliu.api.project.v1.Project withDesignOf(io.qingliu.api.project.v1.Project in,
             io.qingliu.api.project.v1.Facility spec) {
-        boolean capacity = in.getCapacityAfterTonnesPerDay() == 0 && spec.getCapacityTonnesPerDay() != 0
-                && spec.getType() != io.qingliu.api.common.v1.FacilityType.FACILITY_TYPE_PIPE_NETWORK;
-        boolean standard = in.getStandardAfterValue() == 0 && spec.getDischargeStandardValue() != 0;
-        boolean length = in.getLengthKm() == 0 && spec.getLengthKm() != 0;
-        if (!capacity && !standard && !length) {
-            return in; // a full entry (an import's, usually): no copy
-        }
         var b = in.toBuilder();
-        if (capacity) {
+        if (b.getCapacityAfterTonnesPerDay() == 0 && spec.getType() != io.qingliu.api.common.v1.FacilityType.FACILITY_TYPE_PIPE_NETWORK) {
             b.setCapacityAfterTonnesPerDay(spec.getCapacityTonnesPerDay());
         }
-        if (standard) {
+        if (b.getStandardAfterValue() == 0) {
             b.setStandardAfterValue(spec.getDischargeStandardValue());
         }
-        if (length) {
+        if (b.getLengthKm() == 0) {
             b.setLengthKm(spec.getLengthKm());
         }
         return b.build();
@@ -125,7 +113,7 @@ final class ProjectDrafts {
         if (b.getDischargeStandardValue() == 0) {
             b.setDischargeStandard(project.getStandardAfter());
         }
-        Facility facility = Entities.untracked(new Facility());
+        Facility facility = new Facility();
         FacilityRules.apply(b.build(), facility, true, lookup, today, v.under("new_facility"));
         return facility;
     }

@@ -3,68 +3,60 @@ package io.qingliu.project.project;
 import io.grpc.stub.StreamObserver;
 import io.qingliu.api.project.v1.ImportProjectsRequest;
 import io.qingliu.api.project.v1.ImportProjectsResponse;
-import io.qingliu.project.grpc.GrowingSpool;
 import io.qingliu.project.grpc.SpooledUpload;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
-/**
- * The ImportProjects stream: messages are spooled as they come, and the import starts with the
- * first of them, reading the spool as it grows, so that the database writes while the client is
- * still sending.
- */
+/** The ImportProjects stream: messages are spooled as they come, with a SHA-256 of the whole. */
 public final class ProjectImportUpload extends SpooledUpload<ImportProjectsRequest, ImportProjectsResponse> {
 
     static final long MAX_BYTES = 512L * 1024 * 1024;
 
     private final ProjectImporter importer;
-    private GrowingSpool spool;
-    private CompletableFuture<ImportProjectsResponse> result;
+    private final MessageDigest sha;
+    private Path path;
+    private OutputStream out;
+    private ImportProjectsRequest first;
 
     public ProjectImportUpload(StreamObserver<ImportProjectsResponse> response, ProjectImporter importer) {
         super(response, MAX_BYTES);
         this.importer = importer;
+        try {
+            this.sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     protected void spool(ImportProjectsRequest message) throws IOException {
-        if (spool == null) {
-            start(message);
+        if (first == null) {
+            first = message;
+            path = newSpoolFile("qingliu-projects");
+            out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), sha);
         }
         count(message.getSerializedSize());
-        spool.append(message);
-    }
-
-    private void start(ImportProjectsRequest first) throws IOException {
-        spool = new GrowingSpool(newSpoolFile("qingliu-projects"));
-        result = importer.start(first, spool);
+        message.writeDelimitedTo(out);
     }
 
     @Override
-    protected ImportProjectsResponse finish() throws Exception {
-        if (spool == null) {
-            start(ImportProjectsRequest.getDefaultInstance()); // no message: the import reports it
-            spool.complete();
+    protected ImportProjectsResponse finish() throws IOException {
+        if (first == null) {
+            path = newSpoolFile("qingliu-projects");
         }
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return importer.importSpool(path, first == null ? ImportProjectsRequest.getDefaultInstance() : first, sha.digest());
     }
 
     @Override
     protected void closeSpool() throws IOException {
-        if (spool != null) {
-            spool.complete();
-        }
-    }
-
-    @Override
-    protected void abandon() {
-        if (spool != null) {
-            spool.abandon("the client cancelled the call or the upload failed");
+        if (out != null) {
+            out.close();
         }
     }
 }

@@ -13,8 +13,6 @@ public final class Fields {
     public static final BigDecimal MAX_CAPACITY = new BigDecimal("10000000");
     /** The longest pipe network accepted, km. */
     public static final BigDecimal MAX_LENGTH_KM = new BigDecimal("100000");
-    /** Whole numbers up to this are exact in a double and in a long. */
-    private static final double WHOLE_FAST_PATH_LIMIT = 1e15;
 
     private Fields() {
     }
@@ -30,20 +28,10 @@ public final class Fields {
         }
         if (s.codePointCount(0, s.length()) > maxLength) {
             v.add(field, "is longer than " + maxLength + " characters");
-        } else if (hasControlCharacters(s)) {
+        } else if (s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f)) {
             v.add(field, "contains control characters");
         }
         return s;
-    }
-
-    private static boolean hasControlCharacters(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A non-negative quantity with at most three decimals, up to {@code max}. */
@@ -56,11 +44,9 @@ public final class Fields {
             v.add(field, "must not be negative");
             return BigDecimal.ZERO;
         }
-        // A whole number (most are) skips the decimal string conversion of BigDecimal.valueOf(double).
-        BigDecimal d = value == Math.rint(value) && value <= WHOLE_FAST_PATH_LIMIT ? BigDecimal.valueOf((long) value)
-                : BigDecimal.valueOf(value);
+        BigDecimal d = BigDecimal.valueOf(value);
         if (d.compareTo(max) > 0) {
-            v.add(field, "must be at most " + max.toPlainString() + " (got " + BigDecimal.valueOf(value).toPlainString() + ")");
+            v.add(field, "must be at most " + max.toPlainString() + " (got " + d.toPlainString() + ")");
             return BigDecimal.ZERO;
         }
         if (d.stripTrailingZeros().scale() > 3) {
