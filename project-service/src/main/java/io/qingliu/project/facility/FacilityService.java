@@ -87,17 +87,7 @@ public class FacilityService {
 
     /** Lookups straight from the database, for single calls. */
     public RegistryLookup directLookup() {
-        return new RegistryLookup() {
-            @Override
-            public Division division(String code) {
-                return divisions.find(code);
-            }
-
-            @Override
-            public Facility facility(long id) {
-                return em.find(Facility.class, id);
-            }
-        };
+        return RegistryLookup.of(divisions::find, id -> em.find(Facility.class, id));
     }
 
     @Transactional

@@ -227,17 +227,7 @@ public class ProjectImporter {
                 em.createQuery("FROM Facility f WHERE f.id IN :ids", Facility.class).setParameter("ids", facilityIds)
                         .getResultList().forEach(f -> facilities.put(f.id, f));
             }
-            return new RegistryLookup() {
-                @Override
-                public Division division(String code) {
-                    return byCode.get(code);
-                }
-
-                @Override
-                public Facility facility(long id) {
-                    return facilities.get(id);
-                }
-            };
+            return RegistryLookup.of(byCode::get, facilities::get);
         }
 
         private void reject(int position, Violations v) {
