@@ -243,8 +243,4 @@ public class FacilityService {
             throw new IllegalStateException(e);
         }
     }
-
-    Instant now() {
-        return clock.now();
-    }
 }

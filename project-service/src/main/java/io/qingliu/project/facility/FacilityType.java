@@ -31,7 +31,4 @@ public enum FacilityType {
         return this != GARBAGE_TRANSFER_STATION && this != GARBAGE_DISPOSAL_SITE;
     }
 
-    public boolean isGarbageChain() {
-        return this == GARBAGE_COLLECTION_POINT || this == GARBAGE_TRANSFER_STATION || this == GARBAGE_DISPOSAL_SITE;
-    }
 }

@@ -20,7 +20,6 @@ public final class CopyWriter extends Writer {
     private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
     private final CharBuffer chars = CharBuffer.allocate(64 * 1024);
     private final ByteBuffer bytes = ByteBuffer.allocate(256 * 1024);
-    private long rows;
 
     public CopyWriter(CopyIn copy) {
         this.copy = copy;
@@ -105,16 +104,11 @@ public final class CopyWriter extends Writer {
         drain(false);
     }
 
-    /** Rows the copy wrote, once closed. */
-    public long rows() {
-        return rows;
-    }
-
     @Override
     public void close() throws IOException {
         try {
             drain(true);
-            rows = copy.endCopy();
+            copy.endCopy();
         } catch (SQLException e) {
             throw new IOException(e);
         } finally {
