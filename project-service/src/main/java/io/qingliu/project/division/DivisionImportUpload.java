@@ -4,7 +4,7 @@ import io.grpc.stub.StreamObserver;
 import io.qingliu.api.project.v1.DivisionFileRole;
 import io.qingliu.api.project.v1.ImportDivisionsRequest;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
-import io.qingliu.project.grpc.ApiException;
+import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.project.grpc.SpooledUpload;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.qingliu.project.division;
 
-import io.qingliu.project.support.EnumMapping;
-import io.qingliu.project.support.Etags;
-import io.qingliu.project.support.Timestamps;
+import io.qingliu.kit.support.EnumMapping;
+import io.qingliu.kit.support.Etags;
+import io.qingliu.kit.support.Timestamps;
 
 /** Division entity → API message. */
 public final class DivisionMapper {

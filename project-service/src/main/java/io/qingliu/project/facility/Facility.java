@@ -8,7 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import io.qingliu.project.support.IdName;
+import io.qingliu.kit.support.IdName;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

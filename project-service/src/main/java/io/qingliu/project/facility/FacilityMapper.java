@@ -3,10 +3,10 @@ package io.qingliu.project.facility;
 import io.qingliu.api.common.v1.DischargeStandard;
 import io.qingliu.api.common.v1.FacilityType;
 import io.qingliu.api.common.v1.OperatingState;
-import io.qingliu.project.support.EnumMapping;
-import io.qingliu.project.support.Etags;
-import io.qingliu.project.support.IdName;
-import io.qingliu.project.support.Timestamps;
+import io.qingliu.kit.support.EnumMapping;
+import io.qingliu.kit.support.Etags;
+import io.qingliu.kit.support.IdName;
+import io.qingliu.kit.support.Timestamps;
 import java.util.Arrays;
 
 /** Facility entity → API message. */

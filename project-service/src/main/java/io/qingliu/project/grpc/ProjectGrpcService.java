@@ -1,5 +1,6 @@
 package io.qingliu.project.grpc;
 
+import io.qingliu.kit.grpc.Calls;
 import com.google.protobuf.Empty;
 import io.grpc.stub.StreamObserver;
 import io.qingliu.api.project.v1.CreateFacilityRequest;

@@ -1,5 +1,7 @@
 package io.qingliu.project.grpc;
 
+import io.qingliu.kit.grpc.ApiException;
+import io.qingliu.kit.grpc.GrpcErrors;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Files;

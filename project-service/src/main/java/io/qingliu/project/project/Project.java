@@ -2,7 +2,7 @@ package io.qingliu.project.project;
 
 import io.qingliu.project.facility.DischargeStandard;
 import io.qingliu.project.facility.FacilityType;
-import io.qingliu.project.support.IdName;
+import io.qingliu.kit.support.IdName;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -4,9 +4,9 @@ import io.qingliu.api.common.v1.OperatingState;
 import io.qingliu.project.facility.Facility;
 import io.qingliu.project.facility.FacilityRules;
 import io.qingliu.project.facility.RegistryLookup;
-import io.qingliu.project.grpc.Violations;
-import io.qingliu.project.support.EnumMapping;
-import io.qingliu.project.support.IdName;
+import io.qingliu.kit.grpc.Violations;
+import io.qingliu.kit.support.EnumMapping;
+import io.qingliu.kit.support.IdName;
 import java.time.LocalDate;
 
 /**

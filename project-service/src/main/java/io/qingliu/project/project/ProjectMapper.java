@@ -4,10 +4,10 @@ import io.qingliu.api.common.v1.DischargeStandard;
 import io.qingliu.api.common.v1.FacilityType;
 import io.qingliu.api.project.v1.FundingSource;
 import io.qingliu.api.project.v1.StateTransition;
-import io.qingliu.project.support.EnumMapping;
-import io.qingliu.project.support.Etags;
-import io.qingliu.project.support.IdName;
-import io.qingliu.project.support.Timestamps;
+import io.qingliu.kit.support.EnumMapping;
+import io.qingliu.kit.support.Etags;
+import io.qingliu.kit.support.IdName;
+import io.qingliu.kit.support.Timestamps;
 import java.time.Instant;
 import java.time.LocalDate;
 

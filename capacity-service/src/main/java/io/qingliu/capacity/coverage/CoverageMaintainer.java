@@ -1,0 +1,162 @@
+package io.qingliu.capacity.coverage;
+
+import io.qingliu.capacity.support.ReadModelLock;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+import javax.sql.DataSource;
+
+/**
+ * Keeps the coverage of every goal's units and the per-township counts up to date. Each unit
+ * holds the periods in which it was covered (a multirange of effective dates); every change of
+ * those periods is also written as +1/-1 events per township and day, so that "covered on D" for
+ * a whole country is a sum over the events up to D rather than a pass over every unit.
+ *
+ * <p>All methods run on a connection of the caller's transaction, which holds {@link ReadModelLock}.
+ */
+@ApplicationScoped
+public class CoverageMaintainer {
+
+    /** Whether goal {@code g} counts division {@code d} (aliases g, d). */
+    static final String COUNTS = """
+            d.level = g.unit_level AND d.kind = g.unit_kind AND NOT d.retired
+             AND d.code LIKE g.area_prefix || '%' AND (g.basin = '' OR d.basin = g.basin)""";
+
+    /** The periods in which unit {@code gu} of goal {@code g} is served by some facility (or chain). */
+    private static final String SERVED_PERIODS = """
+            COALESCE((SELECT range_agg(fs.periods)
+                        FROM facility_served_unit s
+                        JOIN facility_service fs ON fs.facility_id = s.facility_id
+                       WHERE s.division_code IN (gu.code, gu.township_code)
+                         AND fs.service_type = g.service_type), '{}'::datemultirange)""";
+
+    /**
+     * Sets the covered periods of the units in {@code target} (first placeholder: a query yielding
+     * goal_id and code of goal_unit rows) to {@code new coverage} (second placeholder: an expression
+     * over gu and g) and writes the difference as events.
+     */
+    private static final String RECOMPUTE = """
+            WITH target AS (%s),
+            computed AS (
+              SELECT gu.goal_id, gu.code, gu.township_code, gu.county_code, gu.covered AS old_cov, %s AS new_cov
+                FROM target t
+                JOIN goal_unit gu ON gu.goal_id = t.goal_id AND gu.code = t.code
+                JOIN coverage_goal g ON g.id = gu.goal_id),
+            changed AS (SELECT * FROM computed WHERE old_cov <> new_cov),
+            updated AS (
+              UPDATE goal_unit gu SET covered = c.new_cov FROM changed c
+               WHERE gu.goal_id = c.goal_id AND gu.code = c.code),
+            events AS (
+              SELECT goal_id, township_code, county_code, lower(r) AS day, -1 AS delta FROM changed, unnest(old_cov) r
+              UNION ALL
+              SELECT goal_id, township_code, county_code, upper(r), 1 FROM changed, unnest(old_cov) r WHERE NOT upper_inf(r)
+              UNION ALL
+              SELECT goal_id, township_code, county_code, lower(r), 1 FROM changed, unnest(new_cov) r
+              UNION ALL
+              SELECT goal_id, township_code, county_code, upper(r), -1 FROM changed, unnest(new_cov) r WHERE NOT upper_inf(r))
+            INSERT INTO coverage_delta AS cd (goal_id, township_code, day, county_code, delta)
+            SELECT goal_id, township_code, day, min(county_code), sum(delta)
+              FROM events GROUP BY goal_id, township_code, day HAVING sum(delta) <> 0
+            ON CONFLICT (goal_id, township_code, day) DO UPDATE SET delta = cd.delta + EXCLUDED.delta""";
+
+    private final DataSource dataSource;
+
+    CoverageMaintainer(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Fills a goal just inserted (or redefined) in the current transaction: the units it counts,
+     * their coverage and the per-township totals. Call after writing its {@code coverage_goal} row.
+     */
+    public void goalDefined(long goalId) {
+        try (Connection c = dataSource.getConnection()) {
+            ReadModelLock.acquire(c);
+            update(c, "DELETE FROM goal_unit WHERE goal_id = ?", goalId);
+            update(c, "DELETE FROM goal_township_total WHERE goal_id = ?", goalId);
+            update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
+            update(c, """
+                    INSERT INTO goal_unit (goal_id, code, county_code, township_code)
+                    SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
+                      FROM coverage_goal g JOIN division d ON %s
+                     WHERE g.id = ?""".formatted(COUNTS), goalId);
+            update(c, """
+                    INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
+                    SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
+                     WHERE goal_id = ? GROUP BY goal_id, township_code""", goalId);
+            update(c, RECOMPUTE.formatted("SELECT goal_id, code FROM goal_unit WHERE goal_id = ?", SERVED_PERIODS), goalId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not compute the coverage of goal " + goalId, e);
+        }
+    }
+
+    /**
+     * After divisions changed: adds the units that now count to every goal, removes those that no
+     * longer do (retired, moved out of a basin), and fixes the township totals.
+     */
+    void divisionsChanged(Connection c, Collection<String> codes) throws SQLException {
+        if (codes.isEmpty()) {
+            return;
+        }
+        Array array = c.createArrayOf("text", codes.toArray());
+        // Units leaving a goal first give back their covered periods, then go.
+        update(c, RECOMPUTE.formatted("""
+                SELECT gu.goal_id, gu.code FROM goal_unit gu
+                  JOIN coverage_goal g ON g.id = gu.goal_id
+                  JOIN division d ON d.code = gu.code
+                 WHERE gu.code = ANY(?) AND NOT (%s)""".formatted(COUNTS), "'{}'::datemultirange"), array);
+        update(c, """
+                DELETE FROM goal_unit gu USING coverage_goal g, division d
+                 WHERE gu.code = ANY(?) AND g.id = gu.goal_id AND d.code = gu.code AND NOT (%s)""".formatted(COUNTS),
+                array);
+        update(c, """
+                INSERT INTO goal_unit (goal_id, code, county_code, township_code)
+                SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
+                  FROM division d JOIN coverage_goal g ON %s
+                 WHERE d.code = ANY(?)
+                ON CONFLICT DO NOTHING""".formatted(COUNTS), array);
+        update(c, """
+                WITH touched AS (
+                  SELECT DISTINCT g.id AS goal_id, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END AS township_code
+                    FROM division d CROSS JOIN coverage_goal g
+                   WHERE d.code = ANY(?) AND d.level = g.unit_level),
+                counted AS (
+                  SELECT t.goal_id, t.township_code,
+                         (SELECT count(*) FROM goal_unit gu WHERE gu.goal_id = t.goal_id AND gu.township_code = t.township_code) AS total,
+                         (SELECT min(county_code) FROM goal_unit gu WHERE gu.goal_id = t.goal_id AND gu.township_code = t.township_code) AS county_code
+                    FROM touched t),
+                gone AS (
+                  DELETE FROM goal_township_total gt USING counted c
+                   WHERE gt.goal_id = c.goal_id AND gt.township_code = c.township_code AND c.total = 0)
+                INSERT INTO goal_township_total AS gt (goal_id, township_code, county_code, total)
+                SELECT goal_id, township_code, county_code, total FROM counted WHERE total > 0
+                ON CONFLICT (goal_id, township_code) DO UPDATE SET total = EXCLUDED.total""", array);
+    }
+
+    /**
+     * Recomputes the coverage of the units listed and of every unit inside the townships listed
+     * (a facility serving a township serves its villages), in every goal.
+     */
+    void unitsChanged(Connection c, Collection<String> codes) throws SQLException {
+        if (codes.isEmpty()) {
+            return;
+        }
+        Array array = c.createArrayOf("text", codes.toArray());
+        update(c, RECOMPUTE.formatted("""
+                SELECT goal_id, code FROM goal_unit WHERE code = ANY(?)
+                UNION
+                SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?)""", SERVED_PERIODS), array, array);
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.qingliu.capacity.support;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** capacity-service's own settings, under {@code qingliu.} (environment: {@code QINGLIU_…}). */
+@ConfigMapping(prefix = "qingliu")
+public interface CapacityConfig {
+
+    /** Time zone of the programme: "today" for as-of dates. */
+    @WithDefault("Asia/Shanghai")
+    java.time.ZoneId timeZone();
+
+    /** Reading project-service's change feed. */
+    Feed feed();
+
+    /** Plans. */
+    Plans plans();
+
+    /** Reading project-service's change feed. */
+    interface Feed {
+        /** Whether to read the feed at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** At most this many changes are applied in one transaction. */
+        @WithDefault("5000")
+        int maxBatch();
+
+        /** First wait before reconnecting after the feed broke; doubles up to {@link #maxBackoff()}. */
+        @WithDefault("200ms")
+        Duration minBackoff();
+
+        /** Longest wait between reconnection attempts. */
+        @WithDefault("10s")
+        Duration maxBackoff();
+    }
+
+    /** Plans. */
+    interface Plans {
+        /**
+         * Plans loaded at first start, when there is none yet: {@code classpath:…} or a file path of
+         * a JSON array of plans (proto JSON), or {@code none}.
+         */
+        @WithDefault("classpath:plans/ziyang-2018-2020.json")
+        String initialLoad();
+    }
+}

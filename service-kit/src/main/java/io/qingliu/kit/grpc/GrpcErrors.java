@@ -1,0 +1,86 @@
+package io.qingliu.kit.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.qingliu.kit.query.QueryException;
+import jakarta.persistence.OptimisticLockException;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+
+/** Turns whatever a call threw into the {@code google.rpc.Status} the client receives. */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    public static StatusRuntimeException toStatus(Throwable error) {
+        if (error instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        ApiException api = toApiException(error);
+        if (api == null) {
+            LOG.error("unexpected failure", error);
+            return status(Status.Code.INTERNAL.value(), "internal error; the change, if any, was not applied",
+                    ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason("INTERNAL").build(), null);
+        }
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason(api.reason())
+                .putAllMetadata(api.metadata()).build();
+        BadRequest badRequest = null;
+        if (!api.violations().isEmpty()) {
+            BadRequest.Builder b = BadRequest.newBuilder();
+            for (Violations.Violation v : api.violations()) {
+                b.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field())
+                        .setDescription(v.description()));
+            }
+            badRequest = b.build();
+        }
+        return status(api.code().value(), api.getMessage(), info, badRequest);
+    }
+
+    private static StatusRuntimeException status(int code, String message, ErrorInfo info, BadRequest badRequest) {
+        com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code).setMessage(message)
+                .addDetails(Any.pack(info));
+        if (badRequest != null) {
+            s.addDetails(Any.pack(badRequest));
+        }
+        return StatusProto.toStatusRuntimeException(s.build());
+    }
+
+    /** The caller-facing meaning of an exception, or null for a fault of ours. */
+    static ApiException toApiException(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof QueryException q) {
+                return ApiException.invalidArgument(q.field(), q.getMessage());
+            }
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+                return new ApiException(Status.Code.ABORTED, "CONCURRENT_MODIFICATION",
+                        "the record was changed by another call at the same time; read it again and retry",
+                        java.util.Map.of(), java.util.List.of());
+            }
+            if (t instanceof SQLException sql && isTransient(sql)) {
+                return new ApiException(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                        "the database is unavailable or the transaction had to be retried; retry the call with the same request_id",
+                        java.util.Map.of("sql_state", String.valueOf(sql.getSQLState())), java.util.List.of());
+            }
+        }
+        return null;
+    }
+
+    private static boolean isTransient(SQLException sql) {
+        String state = sql.getSQLState();
+        return sql instanceof SQLTransientException || state != null
+                && (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("57P01")
+                        || state.equals("57P03") || state.equals("53300"));
+    }
+}
