@@ -1,5 +1,6 @@
 -- capacity-service: the plans it owns, and the read model it keeps from project-service's feed.
--- Enum columns hold the proto enum numbers (smallint); dates are effective dates.
+-- Enum columns hold the proto enum numbers (smallint); dates are effective dates. Division codes
+-- are text in the "C" collation: byte order, so that an area is a range of codes (a prefix).
 
 -- === Plans (owned here) ======================================================================
 CREATE SEQUENCE plan_id_seq;
@@ -48,6 +49,8 @@ CREATE TABLE request_log (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 
+CREATE INDEX coverage_goal_units ON coverage_goal (unit_level, unit_kind, area_prefix);
+
 -- === Feed position ===========================================================================
 -- One row: the last change applied. Written in the same transaction as what the changes did,
 -- so a restart resumes exactly after it.
@@ -62,24 +65,24 @@ INSERT INTO feed_position (id, sequence) VALUES (1, 0);
 
 -- === Mirror of the registry (latest snapshot of each record) =================================
 CREATE TABLE division (
-    code          text PRIMARY KEY,
+    code          text COLLATE "C" PRIMARY KEY,
     name          text NOT NULL,
     level         smallint NOT NULL,
     kind          smallint NOT NULL,
     parent_code   text NOT NULL,
-    county_code   text NOT NULL,
-    township_code text NOT NULL,
+    county_code   text COLLATE "C" NOT NULL,
+    township_code text COLLATE "C" NOT NULL,
     basin         text NOT NULL,   -- the effective basin
     retired       boolean NOT NULL
 );
-CREATE INDEX division_township ON division (township_code) WHERE level = 5;
+CREATE INDEX division_class ON division (level, kind, code);
 
 CREATE TABLE facility (
     id                  bigint PRIMARY KEY,
     name                text NOT NULL,
     type                smallint NOT NULL,
-    county_code         text NOT NULL,
-    township_code       text NOT NULL,
+    county_code         text COLLATE "C" NOT NULL,
+    township_code       text COLLATE "C" NOT NULL,
     capacity_tpd        numeric(14, 3) NOT NULL,
     downstream_id       bigint,
     state               smallint NOT NULL,
@@ -102,8 +105,8 @@ CREATE TABLE project (
     kind                       smallint NOT NULL,
     facility_id                bigint NOT NULL,
     facility_type              smallint NOT NULL,
-    county_code                text NOT NULL,
-    township_code              text NOT NULL,
+    county_code                text COLLATE "C" NOT NULL,
+    township_code              text COLLATE "C" NOT NULL,
     plan_code                  text NOT NULL,
     capacity_before_tpd        numeric(14, 3) NOT NULL,
     capacity_after_tpd         numeric(14, 3) NOT NULL,
@@ -135,7 +138,7 @@ CREATE TABLE facility_capacity (
     period        daterange NOT NULL,
     capacity_tpd  numeric(14, 3) NOT NULL,
     type          smallint NOT NULL,
-    county_code   text NOT NULL,
+    county_code   text COLLATE "C" NOT NULL,
     PRIMARY KEY (facility_id, period)
 );
 
@@ -150,18 +153,20 @@ CREATE TABLE facility_service (
 -- The units each goal counts, with the periods in which they were covered.
 CREATE TABLE goal_unit (
     goal_id       bigint NOT NULL REFERENCES coverage_goal (id) ON DELETE CASCADE,
-    code          text NOT NULL,
-    county_code   text NOT NULL,
-    township_code text NOT NULL,
+    code          text COLLATE "C" NOT NULL,
+    county_code   text COLLATE "C" NOT NULL,
+    township_code text COLLATE "C" NOT NULL,
     covered       datemultirange NOT NULL DEFAULT '{}',
     PRIMARY KEY (goal_id, code)
 );
+CREATE INDEX goal_unit_code ON goal_unit (code);
+CREATE INDEX goal_unit_township ON goal_unit (township_code);
 
 -- Units per goal and township: the denominators.
 CREATE TABLE goal_township_total (
     goal_id       bigint NOT NULL REFERENCES coverage_goal (id) ON DELETE CASCADE,
-    township_code text NOT NULL,
-    county_code   text NOT NULL,
+    township_code text COLLATE "C" NOT NULL,
+    county_code   text COLLATE "C" NOT NULL,
     total         int NOT NULL,
     PRIMARY KEY (goal_id, township_code)
 );
@@ -170,9 +175,9 @@ CREATE TABLE goal_township_total (
 -- -1 for each that stopped being covered. Covered on D = the sum of the deltas up to D.
 CREATE TABLE coverage_delta (
     goal_id       bigint NOT NULL REFERENCES coverage_goal (id) ON DELETE CASCADE,
-    township_code text NOT NULL,
+    township_code text COLLATE "C" NOT NULL,
     day           date NOT NULL,
-    county_code   text NOT NULL,
+    county_code   text COLLATE "C" NOT NULL,
     delta         int NOT NULL,
     PRIMARY KEY (goal_id, township_code, day)
 );

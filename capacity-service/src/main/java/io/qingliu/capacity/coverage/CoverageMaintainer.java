@@ -20,10 +20,14 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class CoverageMaintainer {
 
-    /** Whether goal {@code g} counts division {@code d} (aliases g, d). */
+    /**
+     * Whether goal {@code g} counts division {@code d} (aliases g, d). The area test is written as
+     * prefix equality so that a division finds its goals through the index on coverage_goal.
+     */
     static final String COUNTS = """
-            d.level = g.unit_level AND d.kind = g.unit_kind AND NOT d.retired
-             AND d.code LIKE g.area_prefix || '%' AND (g.basin = '' OR d.basin = g.basin)""";
+            g.unit_level = d.level AND g.unit_kind = d.kind
+             AND g.area_prefix = ANY (ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)])
+             AND NOT d.retired AND (g.basin = '' OR g.basin = d.basin)""";
 
     /** The periods in which unit {@code gu} of goal {@code g} is served by some facility (or chain). */
     private static final String SERVED_PERIODS = """
@@ -78,11 +82,13 @@ public class CoverageMaintainer {
             update(c, "DELETE FROM goal_unit WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM goal_township_total WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
+            String prefix = areaPrefix(c, goalId);
+            // The area as a range of codes, so that the index on division (level, kind, code) serves.
             update(c, """
                     INSERT INTO goal_unit (goal_id, code, county_code, township_code)
                     SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
                       FROM coverage_goal g JOIN division d ON %s
-                     WHERE g.id = ?""".formatted(COUNTS), goalId);
+                     WHERE g.id = ? AND d.code >= ? AND d.code < ?""".formatted(COUNTS), goalId, prefix, prefix + "~");
             update(c, """
                     INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
                     SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
@@ -97,7 +103,7 @@ public class CoverageMaintainer {
      * After divisions changed: adds the units that now count to every goal, removes those that no
      * longer do (retired, moved out of a basin), and fixes the township totals.
      */
-    void divisionsChanged(Connection c, Collection<String> codes) throws SQLException {
+    public void divisionsChanged(Connection c, Collection<String> codes) throws SQLException {
         if (codes.isEmpty()) {
             return;
         }
@@ -140,7 +146,7 @@ public class CoverageMaintainer {
      * Recomputes the coverage of the units listed and of every unit inside the townships listed
      * (a facility serving a township serves its villages), in every goal.
      */
-    void unitsChanged(Connection c, Collection<String> codes) throws SQLException {
+    public void unitsChanged(Connection c, Collection<String> codes) throws SQLException {
         if (codes.isEmpty()) {
             return;
         }
@@ -149,6 +155,18 @@ public class CoverageMaintainer {
                 SELECT goal_id, code FROM goal_unit WHERE code = ANY(?)
                 UNION
                 SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?)""", SERVED_PERIODS), array, array);
+    }
+
+    private static String areaPrefix(Connection c, long goalId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT area_prefix FROM coverage_goal WHERE id = ?")) {
+            s.setLong(1, goalId);
+            try (var rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no coverage goal " + goalId);
+                }
+                return rs.getString(1);
+            }
+        }
     }
 
     private static int update(Connection c, String sql, Object... params) throws SQLException {

@@ -10,8 +10,8 @@ import static io.qingliu.project.feed.FeedFixtures.snapshotDisplayName;
 import static io.qingliu.project.feed.FeedFixtures.township;
 import static io.qingliu.project.feed.FeedFixtures.uniqueName;
 import static io.qingliu.project.testing.ChangeFeedReader.assertContiguous;
-import static io.qingliu.project.testing.StatusAssertions.assertStatus;
-import static io.qingliu.project.testing.StatusAssertions.violatedFields;
+import static io.qingliu.kit.testing.StatusAssertions.assertStatus;
+import static io.qingliu.kit.testing.StatusAssertions.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -12,7 +12,7 @@ import static io.qingliu.project.testing.RegistryFixtures.newBuild;
 import static io.qingliu.project.testing.RegistryFixtures.plan;
 import static io.qingliu.project.testing.RegistryFixtures.plant;
 import static io.qingliu.project.testing.RegistryFixtures.unique;
-import static io.qingliu.project.testing.StatusAssertions.errorInfo;
+import static io.qingliu.kit.testing.StatusAssertions.errorInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

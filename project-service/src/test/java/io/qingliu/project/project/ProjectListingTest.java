@@ -21,7 +21,7 @@ import static io.qingliu.project.testing.RegistryFixtures.setBasin;
 import static io.qingliu.project.testing.RegistryFixtures.transition;
 import static io.qingliu.project.testing.RegistryFixtures.unique;
 import static io.qingliu.project.testing.RegistryFixtures.upgrade;
-import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

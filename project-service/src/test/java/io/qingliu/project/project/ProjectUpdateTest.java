@@ -13,9 +13,9 @@ import static io.qingliu.project.testing.RegistryFixtures.plan;
 import static io.qingliu.project.testing.RegistryFixtures.projectsOfPlan;
 import static io.qingliu.project.testing.RegistryFixtures.unique;
 import static io.qingliu.project.testing.RegistryFixtures.upgrade;
-import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
-import static io.qingliu.project.testing.StatusAssertions.assertReason;
-import static io.qingliu.project.testing.StatusAssertions.assertStatus;
+import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.kit.testing.StatusAssertions.assertReason;
+import static io.qingliu.kit.testing.StatusAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

@@ -15,8 +15,8 @@ import static io.qingliu.project.testing.RegistryFixtures.plan;
 import static io.qingliu.project.testing.RegistryFixtures.projectsOfPlan;
 import static io.qingliu.project.testing.RegistryFixtures.unique;
 import static io.qingliu.project.testing.RegistryFixtures.upgrade;
-import static io.qingliu.project.testing.StatusAssertions.assertFieldViolations;
-import static io.qingliu.project.testing.StatusAssertions.description;
+import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.kit.testing.StatusAssertions.description;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.qingliu.project.testing;
+package io.qingliu.kit.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
