@@ -59,8 +59,12 @@ public class FeedConsumer {
         this.status = status;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event) throws java.sql.SQLException {
         if (config.feed().enabled()) {
+            if (config.feed().rebuildAtStart()) {
+                LOG.info("forgetting the read model: it is derived again from sequence 0 (qingliu.feed.rebuild-at-start)");
+                applier.reset();
+            }
             start();
         } else {
             LOG.info("change feed reading is off (qingliu.feed.enabled=false)");

@@ -24,6 +24,13 @@ public interface CapacityConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * Forget the read model at start and derive it again from sequence 0 (plans and goals stay):
+         * for a rebuild after a change of derivation rules, and for the catch-up benchmark.
+         */
+        @WithDefault("false")
+        boolean rebuildAtStart();
+
         /** At most this many changes are applied in one transaction. */
         @WithDefault("5000")
         int maxBatch();
