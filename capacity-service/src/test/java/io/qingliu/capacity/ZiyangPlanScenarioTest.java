@@ -106,6 +106,9 @@ class ZiyangPlanScenarioTest {
     @Inject
     FeedConsumer consumer;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+    java.net.URL readinessUrl;
+
     /** What the test registered, and so expects. */
     static final class Programme {
         Plan plan;
@@ -471,6 +474,43 @@ class ZiyangPlanScenarioTest {
         consumer.start();
         Suite.awaitCaughtUp();
         assertEquals(before, answers(), "a rebuild from 0, killed once on the way, answers exactly as before");
+    }
+
+    @Test
+    @Order(9)
+    void whileProjectServiceIsAwayItAnswersFromWhatItHasAndSaysHowFarBehindItIs() throws Exception {
+        SummarizeCoverageResponse before = coverage(programme.townGoal, "", TODAY, CoverageBreakdown.COVERAGE_BREAKDOWN_COUNTY);
+        SuiteResource.projectService().stop();
+        try {
+            Suite.await("the feed to report the disconnection", Duration.ofSeconds(30),
+                    () -> readiness().contains("\"connected\":false"));
+            assertEquals(before, coverage(programme.townGoal, "", TODAY, CoverageBreakdown.COVERAGE_BREAKDOWN_COUNTY),
+                    "answers go on from the read model");
+            String health = readiness();
+            assertTrue(health.contains("\"applied_sequence\":" + before.getFeedSequence()), health);
+            assertTrue(health.contains("\"last_error\""), health);
+        } finally {
+            SuiteResource.projectService().start();
+        }
+        // Back, with a change made after the outage: the consumer reconnects by itself.
+        Facility plant = operatingPlant("乐至县回澜镇污水处理厂", firstTown(programme, LEZHI, 3), 600, LocalDate.of(2021, 5, 1),
+                programme);
+        Suite.awaitCaughtUp();
+        assertEquals(before.getTotals().getCovered() + 1,
+                coverage(programme.townGoal, "", TODAY, CoverageBreakdown.COVERAGE_BREAKDOWN_COUNTY).getTotals().getCovered(),
+                plant.getName() + " counts once the feed is back");
+        Suite.await("the feed to report the reconnection", Duration.ofSeconds(30),
+                () -> readiness().contains("\"connected\":true") && readiness().contains("\"lag_changes\":0"));
+    }
+
+    private String readiness() {
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var request = java.net.http.HttpRequest.newBuilder(readinessUrl.toURI()).build();
+            return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body().replace(" ", "");
+        } catch (IOException | InterruptedException | java.net.URISyntaxException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Every kind of answer, for comparison across rebuilds. */

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class CapacityPeriods {
 
-    private record Step(LocalDate date, long projectId, ProjectKind kind, BigDecimal before, BigDecimal after) {
+    record Step(LocalDate date, long projectId, ProjectKind kind, BigDecimal before, BigDecimal after) {
     }
 
     private record Operation(long id, short type, String county, BigDecimal capacity, LocalDate from, LocalDate until) {
