@@ -12,6 +12,7 @@ import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.capacity.support.Areas;
 import io.qingliu.capacity.support.Areas.Area;
 import io.qingliu.capacity.support.AsOfDates;
+import io.qingliu.capacity.support.Snapshot;
 import io.qingliu.capacity.support.NumberedSql;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.support.IdName;
@@ -77,7 +78,7 @@ public class CapacityQueries {
         if (grouping == CapacityGrouping.UNRECOGNIZED) {
             throw ApiException.invalidArgument("grouping", "is not a known grouping");
         }
-        try (Connection c = dataSource.getConnection()) {
+        return Snapshot.read(dataSource, c -> {
             String planCode = request.getPlan().isEmpty() ? null : planCode(c, request.getPlan());
             Function<Contribution, String> key = switch (grouping) {
                 case CAPACITY_GROUPING_COUNTY -> Contribution::county;
@@ -114,9 +115,7 @@ public class CapacityQueries {
             rows.forEach((k, f) -> out.addRows(CapacityRow.newBuilder().setKey(k)
                     .setDisplayName(names.getOrDefault(k, "")).setFigures(f.toProto())));
             return out.build();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The code of the plan named {@code plans/{id}}; NOT_FOUND when there is none. */

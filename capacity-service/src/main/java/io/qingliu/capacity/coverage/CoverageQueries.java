@@ -18,6 +18,7 @@ import io.qingliu.capacity.coverage.Goals.Goal;
 import io.qingliu.capacity.support.Areas;
 import io.qingliu.capacity.support.Areas.Area;
 import io.qingliu.capacity.support.AsOfDates;
+import io.qingliu.capacity.support.Snapshot;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.query.Keyset;
 import io.qingliu.kit.query.PageSize;
@@ -62,7 +63,7 @@ public class CoverageQueries {
             case COVERAGE_BREAKDOWN_TOWNSHIP -> true;
             default -> !area.code().isEmpty();
         };
-        try (Connection c = dataSource.getConnection()) {
+        return Snapshot.read(dataSource, c -> {
             SummarizeCoverageResponse.Builder out = SummarizeCoverageResponse.newBuilder().setGoal(goal.name())
                     .setAsOfDate(AsOfDates.toProto(date)).setFeedSequence(feedSequenceOf(c));
             List<CoverageFigures> counties = figures(c, goal, area, date, "county_code");
@@ -74,9 +75,7 @@ public class CoverageQueries {
             long total = counties.stream().mapToLong(CoverageFigures::getTotal).sum();
             out.setTotals(figure(area.code(), area.name(), covered, total));
             return out.build();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** Per county or per township ({@code column}): covered from the day events, total from the counts. */
@@ -126,7 +125,7 @@ public class CoverageQueries {
         String listing = area.code() + "@" + date;
         String after = PageToken.decode(request.getPageToken(), goal.name() + "/uncoveredUnits", listing, "code")
                 .map(k -> (String) k.sortValue()).orElse("");
-        try (Connection c = dataSource.getConnection()) {
+        return Snapshot.read(dataSource, c -> {
             ListUncoveredUnitsResponse.Builder out = ListUncoveredUnitsResponse.newBuilder();
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT gu.code, d.name, d.kind, gu.county_code, gu.township_code, d.basin
@@ -155,9 +154,7 @@ public class CoverageQueries {
             List<CoverageFigures> townships = figures(c, goal, area, date, "township_code");
             out.setTotalSize(townships.stream().mapToInt(f -> f.getTotal() - f.getCovered()).sum());
             return out.build();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     private static GoalUnit unit(ResultSet rs) throws SQLException {
@@ -173,7 +170,7 @@ public class CoverageQueries {
         if (!request.getUnitCode().matches("\\d{12}")) {
             throw ApiException.invalidArgument("unit_code", "must be a 12-digit division code");
         }
-        try (Connection c = dataSource.getConnection()) {
+        return Snapshot.read(dataSource, c -> {
             CoverageEvidence.Builder out = CoverageEvidence.newBuilder().setGoal(goal.name())
                     .setAsOfDate(AsOfDates.toProto(date));
             try (PreparedStatement s = c.prepareStatement("""
@@ -228,9 +225,7 @@ public class CoverageQueries {
                 }
             }
             return out.build();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The ranges of a datemultirange as written by PostgreSQL, e.g. {@code {[2019-01-01,2020-01-01),[2021-01-01,)}}. */

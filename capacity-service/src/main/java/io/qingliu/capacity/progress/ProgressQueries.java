@@ -23,6 +23,7 @@ import io.qingliu.capacity.registry.RegistryMirror;
 import io.qingliu.capacity.support.Areas;
 import io.qingliu.capacity.support.Areas.Area;
 import io.qingliu.capacity.support.AsOfDates;
+import io.qingliu.capacity.support.Snapshot;
 import io.qingliu.capacity.support.NumberedSql;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.support.IdName;
@@ -98,7 +99,7 @@ public class ProgressQueries {
         LocalDate start = RegistryMirror.toLocalDate(plan.getStartDate());
         LocalDate end = RegistryMirror.toLocalDate(plan.getEndDate());
         List<LocalDate> months = monthEnds(start, date);
-        try (Connection c = dataSource.getConnection()) {
+        return Snapshot.read(dataSource, c -> {
             PlanProgress.Builder out = PlanProgress.newBuilder().setPlan(plan.getName())
                     .setAsOfDate(AsOfDates.toProto(date)).setAreaCode(area.code())
                     .setFeedSequence(CoverageQueries.feedSequenceOf(c));
@@ -122,9 +123,7 @@ public class ProgressQueries {
                             .thenComparing(LateProject::getProject))
                     .forEach(out::addLateProjects);
             return out.build();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** A project-count or capacity line: each project weighs {@code weight} (1, or the capacity it adds). */
