@@ -127,8 +127,9 @@ public class CoverageMaintainer {
         update(c, """
                 WITH touched AS (
                   SELECT DISTINCT g.id AS goal_id, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END AS township_code
-                    FROM division d CROSS JOIN coverage_goal g
-                   WHERE d.code = ANY(?) AND d.level = g.unit_level),
+                    FROM division d JOIN coverage_goal g ON g.unit_level = d.level
+                     AND g.area_prefix = ANY (ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)])
+                   WHERE d.code = ANY(?)),
                 counted AS (
                   SELECT t.goal_id, t.township_code,
                          (SELECT count(*) FROM goal_unit gu WHERE gu.goal_id = t.goal_id AND gu.township_code = t.township_code) AS total,
