@@ -26,7 +26,7 @@ import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.capacity.testing.PostgresResource;
 import io.qingliu.capacity.testing.ReadModelFixtures;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The plans loaded at first start: the shipped Ziyang plan, and waiting for the divisions it names. */
 @QuarkusTest
-@QuarkusTestResource(PostgresResource.class)
+@WithTestResource(PostgresResource.class)
 class InitialPlanLoadTest {
 
     @GrpcClient("capacity")

@@ -15,8 +15,8 @@ import static io.qingliu.capacity.testing.ReadModelFixtures.YANJIANG_TOWN;
 import static io.qingliu.capacity.testing.ReadModelFixtures.ZIYANG;
 import static io.qingliu.capacity.testing.ReadModelFixtures.number;
 import static io.qingliu.capacity.testing.ReadModelFixtures.rows;
-import static io.qingliu.capacity.testing.StatusAssertions.assertFieldViolations;
-import static io.qingliu.capacity.testing.StatusAssertions.assertReason;
+import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.kit.testing.StatusAssertions.assertReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,7 +39,7 @@ import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.capacity.testing.PostgresResource;
 import io.qingliu.capacity.testing.ReadModelFixtures;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ import org.junit.jupiter.api.Test;
 
 /** Plans through their life: create, read, list, update, delete, with etags and request ids. */
 @QuarkusTest
-@QuarkusTestResource(PostgresResource.class)
+@WithTestResource(PostgresResource.class)
 class PlanLifecycleTest {
 
     @GrpcClient("capacity")

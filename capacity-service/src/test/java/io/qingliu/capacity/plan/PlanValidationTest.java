@@ -14,8 +14,8 @@ import static io.qingliu.capacity.testing.ReadModelFixtures.YANJIANG;
 import static io.qingliu.capacity.testing.ReadModelFixtures.YANJIANG_TOWN;
 import static io.qingliu.capacity.testing.ReadModelFixtures.ZIYANG;
 import static io.qingliu.capacity.testing.ReadModelFixtures.number;
-import static io.qingliu.capacity.testing.StatusAssertions.assertFieldViolations;
-import static io.qingliu.capacity.testing.StatusAssertions.description;
+import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
+import static io.qingliu.kit.testing.StatusAssertions.description;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +35,7 @@ import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.capacity.testing.PostgresResource;
 import io.qingliu.capacity.testing.ReadModelFixtures;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every rule of a plan: a bad request names each bad field by its proto path, and stores nothing. */
 @QuarkusTest
-@QuarkusTestResource(PostgresResource.class)
+@WithTestResource(PostgresResource.class)
 class PlanValidationTest {
 
     /** The facility types each project kind may name in a count target (besides leaving it unspecified). */
