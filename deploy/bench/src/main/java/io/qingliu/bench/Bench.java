@@ -73,7 +73,8 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * The bench client of deploy/bench/run: drives a running project-service over gRPC on
- * 127.0.0.1 and measures each figure beside a baseline taken in the same run, on the same
+ * 127.0.0.1 (steps 1 to 6) and, in steps 7 to 10 ({@link CapacitySteps}), a capacity-service it
+ * starts itself, and measures each figure beside a baseline taken in the same run, on the same
  * PostgreSQL. Every step is one method; every loop is bounded by a count or a time limit.
  */
 public final class Bench {
@@ -82,17 +83,17 @@ public final class Bench {
 
     private final Map<String, String> opt;
     private final String host = "127.0.0.1";
-    private final int port;
-    private final String db;
+    final int port;
+    final String db;
     private final String copyDb;
-    private final String pgHost;
-    private final int pgPort;
-    private final String pgUser;
-    private final Path divisionsDir;
+    final String pgHost;
+    final int pgPort;
+    final String pgUser;
+    final Path divisionsDir;
     private final Path resultsFile;
     private final int projects;
     private final int batch;
-    private final long seed;
+    final long seed;
     private final int concurrency;
     private final int channels;
     private final int warmupSeconds;
@@ -105,17 +106,20 @@ public final class Bench {
     private final int liveOps;
     private final int liveRate;
     private final String pgbench;
-    /** The steps to run, e.g. "1,2,3,4,5,6" (all); without 1 and 2 the data already in the database is used. */
+    /**
+     * The steps to run, e.g. "1,2,3,4,5,6,7,8,9,10" (all); without 1 and 2 the data already in the
+     * database is used. 7 to 10 are capacity-service's (CapacitySteps); 6 runs last.
+     */
     private final Set<String> steps;
 
     // ---------------------------------------------------------------- state carried between steps
 
-    private final Report report = new Report();
-    private final Rss rss;
-    private final List<ManagedChannel> pool = new ArrayList<>();
+    final Report report = new Report();
+    final Rss rss;
+    final List<ManagedChannel> pool = new ArrayList<>();
     private ProjectServiceGrpc.ProjectServiceBlockingStub blocking;
     private ProjectServiceGrpc.ProjectServiceStub async;
-    private Workload workload;
+    Workload workload;
     /** Resource names of the imported projects, in import order. */
     private List<String> names = List.of();
     /** Indexes into names already moved by the transitions of step 4. */
@@ -150,7 +154,7 @@ public final class Bench {
         liveOps = intOpt("live-ops", 500);
         liveRate = intOpt("live-rate", 50);
         pgbench = str("pgbench", "pgbench");
-        steps = Set.of(str("steps", "1,2,3,4,5,6").split("\\s*,\\s*"));
+        steps = Set.of(str("steps", "1,2,3,4,5,6,7,8,9,10").split("\\s*,\\s*"));
         rss = new Rss(Long.parseLong(str("service-pid", "0")));
     }
 
@@ -176,9 +180,11 @@ public final class Bench {
     // ---------------------------------------------------------------- the run
 
     private int run() throws Exception {
-        report.header("Qingliu project-service bench, " + ZonedDateTime.now().withNano(0));
-        report.header(Report.f("machine: %d cores (shared by client, service and PostgreSQL); service java -Xmx256m on 127.0.0.1:%d; database %s",
+        CapacitySteps capacity = new CapacitySteps(this);
+        report.header("Qingliu bench (project-service, capacity-service), " + ZonedDateTime.now().withNano(0));
+        report.header(Report.f("machine: %d cores (shared by client, services and PostgreSQL); project-service java -Xmx256m on 127.0.0.1:%d; database %s",
                 Runtime.getRuntime().availableProcessors(), port, db));
+        report.header(capacity.describe());
         report.header(Report.f("workload: %,d new-build sewage plants over the national townships, seed %d; %d callers; page size %d",
                 projects, seed, concurrency, pageSize));
         rss.start();
@@ -208,13 +214,28 @@ public final class Bench {
                     step("5", "WatchChanges catch-up", this::watchCatchUp);
                     step("5", "WatchChanges live", this::watchLive);
                 }
+                if (steps.contains("7")) {
+                    step("7", "facilities and commissionings for coverage", capacity::coverageData);
+                }
+                if (steps.contains("8")) {
+                    step("8", "capacity-service catch-up", capacity::catchUp);
+                }
+                if (steps.contains("9")) {
+                    step("9", "SummarizeCoverage vs SQL", capacity::coverageLatency);
+                }
+                if (steps.contains("10")) {
+                    step("10", "freshness", capacity::freshness);
+                }
             } else {
-                report.note("steps 2-5 skipped: the data could not be loaded");
+                report.note("steps 2-5 and 7-10 skipped: the data could not be loaded");
             }
+            // last, so that the peaks cover the whole run
             if (steps.contains("6")) {
                 step("6", "peak RSS", this::peakRss);
+                step("6", "capacity-service peak RSS", capacity::peakRss);
             }
         } finally {
+            capacity.close();
             for (ManagedChannel ch : pool) {
                 ch.shutdownNow();
             }
@@ -906,19 +927,19 @@ public final class Bench {
         if (hwm < 0 && sampled < 0) {
             throw new IllegalStateException("cannot read /proc/<service pid>/status (pass --service-pid)");
         }
-        report.row("6", "service peak RSS (java -Xmx256m), whole run",
+        report.row("6", "project-service peak RSS (java -Xmx256m), whole run",
                 Report.f("VmHWM %,d MiB (max sampled VmRSS %,d MiB)", hwm / 1024, sampled / 1024));
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private Connection jdbc(String database) throws SQLException {
+    Connection jdbc(String database) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", pgUser);
         return DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, p);
     }
 
-    private static long scalar(Connection c, String sql) throws SQLException {
+    static long scalar(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -998,11 +1019,11 @@ public final class Bench {
         return sb.toString();
     }
 
-    private String str(String key, String dflt) {
+    String str(String key, String dflt) {
         return opt.getOrDefault(key, dflt);
     }
 
-    private int intOpt(String key, int dflt) {
+    int intOpt(String key, int dflt) {
         return Integer.parseInt(opt.getOrDefault(key, String.valueOf(dflt)));
     }
 }

@@ -36,6 +36,18 @@ final class Rss {
         thread.start();
     }
 
+    /** Stops the sampling thread (the last values read stay). */
+    void stop() {
+        if (thread != null) {
+            sample();
+            thread.interrupt();
+        }
+    }
+
+    long pid() {
+        return pid;
+    }
+
     void sample() {
         long rss = field("VmRSS:");
         if (rss > maxSampledKb) {

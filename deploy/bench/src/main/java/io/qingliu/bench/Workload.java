@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
 final class Workload {
     static final String PLAN_CODE = "ZY-2018-2020";
 
-    record Township(String code, String name, String countyName) {
+    record Township(String code, String name, String countyCode, String countyName) {
     }
 
     final List<Township> townships = new ArrayList<>();
@@ -44,7 +44,7 @@ final class Workload {
             // streets.csv: code,name,areaCode,provinceCode,cityCode; 9-digit codes → 12 digits.
             String code = pad12(r[0]);
             if (code.length() == 12 && code.endsWith("000")) {
-                w.townships.add(new Township(code, r[1], countyNames.getOrDefault(r[2], "")));
+                w.townships.add(new Township(code, r[1], pad12(r[2]), countyNames.getOrDefault(r[2], "")));
             }
         }
         if (w.townships.isEmpty()) {
@@ -61,6 +61,23 @@ final class Workload {
             throw new IllegalStateException("none of the file's townships is an active division of the service");
         }
         return before - townships.size();
+    }
+
+    /**
+     * The village-level units of villages.csv.gz whose codes are in active (the service's own
+     * list), by the code of their township, in file order.
+     */
+    static Map<String, List<String>> villagesByTownship(Path divisionsDir, java.util.Set<String> active) throws IOException {
+        Map<String, List<String>> out = new HashMap<>();
+        // villages.csv: code,name,streetCode,provinceCode,cityCode,areaCode; 12-digit codes.
+        // Streamed: 620,000 rows held as arrays would take a few hundred MiB.
+        eachRow(divisionsDir.resolve("villages.csv.gz"), r -> {
+            String code = pad12(r[0]);
+            if (active.contains(code)) {
+                out.computeIfAbsent(pad12(r[2]), k -> new ArrayList<>()).add(code);
+            }
+        });
+        return out;
     }
 
     static String pad12(String code) {
@@ -108,16 +125,21 @@ final class Workload {
     /** Rows of a gzip CSV with a header line; fields may be double-quoted. */
     static List<String[]> csv(Path gz) throws IOException {
         List<String[]> rows = new ArrayList<>();
+        eachRow(gz, rows::add);
+        return rows;
+    }
+
+    /** Passes each row of a gzip CSV with a header line to the consumer, without holding the file. */
+    static void eachRow(Path gz, java.util.function.Consumer<String[]> row) throws IOException {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(gz), 1 << 16), StandardCharsets.UTF_8))) {
             String line = in.readLine(); // header
             while ((line = in.readLine()) != null) {
                 if (!line.isBlank()) {
-                    rows.add(split(line));
+                    row.accept(split(line));
                 }
             }
         }
-        return rows;
     }
 
     private static String[] split(String line) {
