@@ -94,9 +94,9 @@ public class CapacityQueries {
                     rows.computeIfAbsent(key.apply(k), x -> new Figures()).add(k);
                 }
             }
-            totals.inOperation = inOperation(c, type, area, date, "''").getOrDefault("", BigDecimal.ZERO);
+            totals.inOperation = inOperation(c, type, area, date, false).getOrDefault("", BigDecimal.ZERO);
             if (grouping == CapacityGrouping.CAPACITY_GROUPING_COUNTY) {
-                inOperation(c, type, area, date, "county_code").forEach(
+                inOperation(c, type, area, date, true).forEach(
                         (county, tpd) -> rows.computeIfAbsent(county, x -> new Figures()).inOperation = tpd);
             } else if (grouping == CapacityGrouping.CAPACITY_GROUPING_YEAR) {
                 int first = rows.keySet().stream().filter(y -> !y.isEmpty()).mapToInt(Integer::parseInt).min()
@@ -104,7 +104,7 @@ public class CapacityQueries {
                 for (int year = first; year <= date.getYear(); year++) {
                     LocalDate end = year == date.getYear() ? date : LocalDate.of(year, 12, 31);
                     rows.computeIfAbsent(Integer.toString(year), x -> new Figures()).inOperation =
-                            inOperation(c, type, area, end, "''").getOrDefault("", BigDecimal.ZERO);
+                            inOperation(c, type, area, end, false).getOrDefault("", BigDecimal.ZERO);
                 }
             }
             SummarizeCapacityResponse.Builder out = SummarizeCapacityResponse.newBuilder()
@@ -159,21 +159,23 @@ public class CapacityQueries {
         return out;
     }
 
-    /** Capacity in operation on the date, grouped by a column ("''" for a single total). */
+    /** Capacity in operation on the date, per county, or as a single total under "" (county false). */
     private static Map<String, BigDecimal> inOperation(Connection c, FacilityType type, Area area, LocalDate date,
-            String groupBy) throws SQLException {
+            boolean byCounty) throws SQLException {
         Map<String, BigDecimal> out = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT %1$s, sum(capacity_tpd) FROM facility_capacity
+                SELECT %s, sum(capacity_tpd) FROM facility_capacity
                  WHERE type = ? AND period @> ?::date AND county_code >= ? AND county_code < ?
-                 GROUP BY %1$s""".formatted(groupBy))) {
+                 %s""".formatted(byCounty ? "county_code" : "''", byCounty ? "GROUP BY county_code" : ""))) {
             s.setShort(1, (short) type.getNumber());
             s.setObject(2, date);
             s.setString(3, area.low());
             s.setString(4, area.high());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getBigDecimal(2));
+                    if (rs.getBigDecimal(2) != null) {
+                        out.put(rs.getString(1), rs.getBigDecimal(2));
+                    }
                 }
             }
         }

@@ -128,7 +128,11 @@ public class FeedConsumer {
                 if (!running) {
                     break;
                 }
-                String why = e instanceof StatusRuntimeException sre ? sre.getStatus().toString() : e.toString();
+                String why = e instanceof StatusRuntimeException sre
+                        ? sre.getStatus().getCode() + (sre.getStatus().getDescription() == null ? ""
+                                : ": " + sre.getStatus().getDescription())
+                                + (sre.getCause() == null ? "" : " (" + sre.getCause().getMessage() + ")")
+                        : e.toString();
                 status.disconnected(why);
                 LOG.warnf("change feed interrupted (%s); reconnecting in %d ms", why, backoff.toMillis());
             }

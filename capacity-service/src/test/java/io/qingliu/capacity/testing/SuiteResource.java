@@ -64,6 +64,8 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.password", password,
                 "quarkus.grpc.clients.project.host", "127.0.0.1",
                 "quarkus.grpc.clients.project.port", Integer.toString(projectService.port()),
+                // In test mode gRPC clients use test-port (else 9001).
+                "quarkus.grpc.clients.project.test-port", Integer.toString(projectService.port()),
                 // Quick reconnection in tests that stop project-service.
                 // Small batches, so that a catch-up spans many transactions (and can be cut in the middle).
                 "qingliu.feed.max-batch", "100",
