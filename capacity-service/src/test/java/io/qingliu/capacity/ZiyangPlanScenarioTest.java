@@ -492,7 +492,8 @@ class ZiyangPlanScenarioTest {
         } finally {
             SuiteResource.projectService().start();
         }
-        // Back, with a change made after the outage: the consumer reconnects by itself.
+        // Back, with a change made after the outage: the consumer reconnects by itself. (This
+        // test's own channel may still be backing off from the outage: wait for it to be ready.)
         Facility plant = operatingPlant("乐至县回澜镇污水处理厂", firstTown(programme, LEZHI, 3), 600, LocalDate.of(2021, 5, 1),
                 programme);
         Suite.awaitCaughtUp();
@@ -603,7 +604,7 @@ class ZiyangPlanScenarioTest {
     }
 
     private Facility operatingPlant(String name, String town, double tpd, LocalDate since, Programme p) {
-        Facility f = project.createFacility(CreateFacilityRequest.newBuilder().setFacility(Facility.newBuilder()
+        Facility f = project.withWaitForReady().withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS).createFacility(CreateFacilityRequest.newBuilder().setFacility(Facility.newBuilder()
                 .setDisplayName(name).setType(FacilityType.FACILITY_TYPE_SEWAGE_TREATMENT_PLANT).setLocationCode(town)
                 .addServedDivisionCodes(town).setCapacityTonnesPerDay(tpd)
                 .setDischargeStandard(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B)
