@@ -115,11 +115,18 @@ public class ChangeStream {
         private final Object readiness = new Object();
         private volatile boolean cancelled;
         private long cursor;
+        /**
+         * Rows read per query: enough to fill a response of {@link #MAX_BATCH_BYTES} at the last
+         * response's average change size, never more than the client's batch. Reading the client's
+         * whole batch when only 64 KiB of it can be sent would read each change many times over.
+         */
+        private int limit;
 
         Watcher(ServerCallStreamObserver<WatchChangesResponse> call, long after, int batch) {
             this.call = call;
             this.cursor = after;
             this.batch = batch;
+            this.limit = Math.min(batch, 64);
         }
 
         void signal() {
@@ -175,21 +182,27 @@ public class ChangeStream {
 
         private WatchChangesResponse read() throws SQLException {
             WatchChangesResponse.Builder response = WatchChangesResponse.newBuilder();
+            long bytes = 0;
             try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(READ)) {
                 st.setLong(1, cursor);
-                st.setInt(2, batch);
+                st.setInt(2, limit);
                 st.setInt(3, MAX_BATCH_BYTES);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         response.setHeadSequence(rs.getLong(1));
                         byte[] payload = rs.getBytes(2);
                         if (payload != null) {
+                            bytes += payload.length;
                             response.addChanges(Change.parseFrom(payload));
                         }
                     }
                 }
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("unreadable change in the log", e);
+            }
+            if (response.getChangesCount() > 0) {
+                long average = Math.max(1, bytes / response.getChangesCount());
+                limit = (int) Math.max(1, Math.min(batch, MAX_BATCH_BYTES / average + 16));
             }
             return response.build();
         }
