@@ -3,6 +3,7 @@ package io.qingliu.capacity.coverage;
 import io.qingliu.api.capacity.v1.ServiceType;
 import io.qingliu.api.common.v1.DivisionKind;
 import io.qingliu.api.common.v1.DivisionLevel;
+import io.qingliu.capacity.plan.GoalName;
 import io.qingliu.capacity.support.Areas.Area;
 import io.qingliu.kit.grpc.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,15 +14,11 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /** Finds coverage goals by resource name, as the queries need them. */
 @ApplicationScoped
 public class Goals {
-
-    private static final Pattern NAME = Pattern.compile("plans/(\\d{1,18})/coverageGoals/([a-z][a-z0-9-]{0,39})");
 
     /** A goal as stored: its row id, resource name and definition. */
     public record Goal(long id, String name, String displayName, DivisionLevel level, DivisionKind kind,
@@ -46,12 +43,8 @@ public class Goals {
 
     /** The goal named in {@code field}; INVALID_ARGUMENT when malformed, NOT_FOUND when unknown. */
     public Goal byName(String name, String field) {
-        Matcher m = NAME.matcher(name == null ? "" : name);
-        if (!m.matches()) {
-            throw ApiException.invalidArgument(field, (name == null || name.isEmpty() ? "is required" : "is malformed")
-                    + ": expected a goal resource name such as plans/1/coverageGoals/town-sewage");
-        }
-        List<Goal> found = query(SELECT + " WHERE g.plan_id = ? AND g.goal_id = ?", Long.parseLong(m.group(1)), m.group(2));
+        GoalName parsed = GoalName.parse(name, field);
+        List<Goal> found = query(SELECT + " WHERE g.plan_id = ? AND g.goal_id = ?", parsed.planId(), parsed.goalId());
         if (found.isEmpty()) {
             throw ApiException.notFound(name);
         }
@@ -71,7 +64,7 @@ public class Goals {
             List<Goal> goals = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    goals.add(new Goal(rs.getLong(1), "plans/" + rs.getLong(2) + "/coverageGoals/" + rs.getString(3),
+                    goals.add(new Goal(rs.getLong(1), GoalName.format(rs.getLong(2), rs.getString(3)),
                             rs.getString(4), DivisionLevel.forNumber(rs.getShort(5)), DivisionKind.forNumber(rs.getShort(6)),
                             rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                             ServiceType.forNumber(rs.getShort(11)), rs.getDate(12).toLocalDate()));

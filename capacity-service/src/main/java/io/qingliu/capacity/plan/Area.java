@@ -12,12 +12,10 @@ public record Area(String code, String name, int level, boolean retired) {
 
     /** The code prefix of every unit inside the area: 2 digits for a province, 4 for a city, 6 for a county. */
     public String prefix() {
-        return code.substring(0, switch (level) {
-            case PROVINCE -> 2;
-            case CITY -> 4;
-            case COUNTY -> 6;
-            default -> throw new IllegalStateException(code + " is not a province, city or county");
-        });
+        if (level < PROVINCE || level > COUNTY) {
+            throw new IllegalStateException(code + " is not a province, city or county");
+        }
+        return io.qingliu.capacity.support.Areas.prefix(code, io.qingliu.api.common.v1.DivisionLevel.forNumber(level));
     }
 
     /** Whether every unit of {@code inner} lies inside this area. */
