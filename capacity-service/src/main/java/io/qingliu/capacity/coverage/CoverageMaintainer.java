@@ -29,26 +29,44 @@ public class CoverageMaintainer {
              AND g.area_prefix = ANY (ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)])
              AND NOT d.retired AND (g.basin = '' OR g.basin = d.basin)""";
 
-    /** The periods in which unit {@code gu} of goal {@code g} is served by some facility (or chain). */
-    private static final String SERVED_PERIODS = """
-            COALESCE((SELECT range_agg(fs.periods)
-                        FROM facility_served_unit s
-                        JOIN facility_service fs ON fs.facility_id = s.facility_id
-                       WHERE s.division_code IN (gu.code, gu.township_code)
-                         AND fs.service_type = g.service_type), '{}'::datemultirange)""";
+    /**
+     * The periods in which each unit of {@code target} is served by some facility (or chain) of its
+     * goal's service: through its own code or its township's. Two equi-joins, not one join on
+     * "code or township", so that PostgreSQL can hash them for a whole country as well as probe
+     * the index for a few units.
+     */
+    private static final String SERVED = """
+            served AS (
+              SELECT gu.goal_id, gu.code, fs.periods
+                FROM target t
+                JOIN goal_unit gu ON gu.goal_id = t.goal_id AND gu.code = t.code
+                JOIN coverage_goal g ON g.id = gu.goal_id
+                JOIN facility_served_unit s ON s.division_code = gu.code
+                JOIN facility_service fs ON fs.facility_id = s.facility_id AND fs.service_type = g.service_type
+              UNION ALL
+              SELECT gu.goal_id, gu.code, fs.periods
+                FROM target t
+                JOIN goal_unit gu ON gu.goal_id = t.goal_id AND gu.code = t.code AND gu.township_code <> gu.code
+                JOIN coverage_goal g ON g.id = gu.goal_id
+                JOIN facility_served_unit s ON s.division_code = gu.township_code
+                JOIN facility_service fs ON fs.facility_id = s.facility_id AND fs.service_type = g.service_type),
+            served_periods AS (
+              SELECT goal_id, code, range_agg(periods) AS periods FROM served GROUP BY goal_id, code)""";
 
     /**
      * Sets the covered periods of the units in {@code target} (first placeholder: a query yielding
-     * goal_id and code of goal_unit rows) to {@code new coverage} (second placeholder: an expression
-     * over gu and g) and writes the difference as events.
+     * goal_id and code of goal_unit rows) to what serves them now ({@code served} true) or to
+     * nothing (a unit leaving its goal), and writes the difference as events.
      */
     private static final String RECOMPUTE = """
             WITH target AS (%s),
+            %s,
             computed AS (
-              SELECT gu.goal_id, gu.code, gu.township_code, gu.county_code, gu.covered AS old_cov, %s AS new_cov
+              SELECT gu.goal_id, gu.code, gu.township_code, gu.county_code, gu.covered AS old_cov,
+                     %s AS new_cov
                 FROM target t
                 JOIN goal_unit gu ON gu.goal_id = t.goal_id AND gu.code = t.code
-                JOIN coverage_goal g ON g.id = gu.goal_id),
+                LEFT JOIN served_periods sp ON sp.goal_id = gu.goal_id AND sp.code = gu.code),
             changed AS (SELECT * FROM computed WHERE old_cov <> new_cov),
             updated AS (
               UPDATE goal_unit gu SET covered = c.new_cov FROM changed c
@@ -66,6 +84,17 @@ public class CoverageMaintainer {
               FROM events GROUP BY goal_id, township_code, day HAVING sum(delta) <> 0
             ON CONFLICT (goal_id, township_code, day) DO UPDATE SET delta = cd.delta + EXCLUDED.delta""";
 
+    /** RECOMPUTE of the units a query selects, to what serves them now. */
+    private static String recomputeServed(String target) {
+        return RECOMPUTE.formatted(target, SERVED, "COALESCE(sp.periods, '{}'::datemultirange)");
+    }
+
+    /** RECOMPUTE of the units a query selects, to nothing: they leave their goal. */
+    private static String recomputeLeaving(String target) {
+        return RECOMPUTE.formatted(target, "served_periods AS (SELECT NULL::bigint AS goal_id, NULL::text AS code, "
+                + "NULL::datemultirange AS periods WHERE false)", "'{}'::datemultirange");
+    }
+
     private final DataSource dataSource;
 
     CoverageMaintainer(DataSource dataSource) {
@@ -79,6 +108,9 @@ public class CoverageMaintainer {
     public void goalDefined(long goalId) {
         try (Connection c = dataSource.getConnection()) {
             ReadModelLock.acquire(c);
+            // A goal over a whole country joins the large tables: plan it on fresh statistics
+            // (autovacuum may not have analyzed tables the feed has just filled).
+            update(c, "ANALYZE division, facility_served_unit, facility_service, goal_unit");
             update(c, "DELETE FROM goal_unit WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM goal_township_total WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
@@ -93,7 +125,7 @@ public class CoverageMaintainer {
                     INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
                     SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
                      WHERE goal_id = ? GROUP BY goal_id, township_code""", goalId);
-            update(c, RECOMPUTE.formatted("SELECT goal_id, code FROM goal_unit WHERE goal_id = ?", SERVED_PERIODS), goalId);
+            update(c, recomputeServed("SELECT goal_id, code FROM goal_unit WHERE goal_id = ?"), goalId);
         } catch (SQLException e) {
             throw new IllegalStateException("could not compute the coverage of goal " + goalId, e);
         }
@@ -109,11 +141,11 @@ public class CoverageMaintainer {
         }
         Array array = c.createArrayOf("text", codes.toArray());
         // Units leaving a goal first give back their covered periods, then go.
-        update(c, RECOMPUTE.formatted("""
+        update(c, recomputeLeaving("""
                 SELECT gu.goal_id, gu.code FROM goal_unit gu
                   JOIN coverage_goal g ON g.id = gu.goal_id
                   JOIN division d ON d.code = gu.code
-                 WHERE gu.code = ANY(?) AND NOT (%s)""".formatted(COUNTS), "'{}'::datemultirange"), array);
+                 WHERE gu.code = ANY(?) AND NOT (%s)""".formatted(COUNTS)), array);
         update(c, """
                 DELETE FROM goal_unit gu USING coverage_goal g, division d
                  WHERE gu.code = ANY(?) AND g.id = gu.goal_id AND d.code = gu.code AND NOT (%s)""".formatted(COUNTS),
@@ -152,10 +184,10 @@ public class CoverageMaintainer {
             return;
         }
         Array array = c.createArrayOf("text", codes.toArray());
-        update(c, RECOMPUTE.formatted("""
+        update(c, recomputeServed("""
                 SELECT goal_id, code FROM goal_unit WHERE code = ANY(?)
                 UNION
-                SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?)""", SERVED_PERIODS), array, array);
+                SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?)"""), array, array);
     }
 
     private static String areaPrefix(Connection c, long goalId) throws SQLException {
