@@ -108,9 +108,6 @@ public class CoverageMaintainer {
     public void goalDefined(long goalId) {
         try (Connection c = dataSource.getConnection()) {
             ReadModelLock.acquire(c);
-            // A goal over a whole country joins the large tables: plan it on fresh statistics
-            // (autovacuum may not have analyzed tables the feed has just filled).
-            update(c, "ANALYZE division, facility_served_unit, facility_service, goal_unit");
             update(c, "DELETE FROM goal_unit WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM goal_township_total WHERE goal_id = ?", goalId);
             update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
@@ -121,6 +118,9 @@ public class CoverageMaintainer {
                     SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
                       FROM coverage_goal g JOIN division d ON %s
                      WHERE g.id = ? AND d.code >= ? AND d.code < ?""".formatted(COUNTS), goalId, prefix, prefix + "~");
+            // A goal over a whole country joins large tables: plan it on fresh statistics, which
+            // count the units just inserted (autovacuum may not have analyzed what the feed filled).
+            update(c, "ANALYZE division, facility_served_unit, facility_service, goal_unit");
             update(c, """
                     INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
                     SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
