@@ -94,7 +94,7 @@ CREATE INDEX facility_downstream ON facility (downstream_id) WHERE downstream_id
 -- The units a facility lists as served (its location when it lists none).
 CREATE TABLE facility_served_unit (
     facility_id   bigint NOT NULL,
-    division_code text NOT NULL,
+    division_code text COLLATE "C" NOT NULL,
     PRIMARY KEY (facility_id, division_code)
 );
 CREATE INDEX facility_served_unit_division ON facility_served_unit (division_code);

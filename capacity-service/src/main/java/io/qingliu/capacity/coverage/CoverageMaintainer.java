@@ -95,6 +95,9 @@ public class CoverageMaintainer {
                 + "NULL::datemultirange AS periods WHERE false)", "'{}'::datemultirange");
     }
 
+    /** Goals with more units than this get fresh planner statistics before their first recompute. */
+    private static final int LARGE_GOAL = 50_000;
+
     private final DataSource dataSource;
 
     CoverageMaintainer(DataSource dataSource) {
@@ -113,14 +116,16 @@ public class CoverageMaintainer {
             update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
             String prefix = areaPrefix(c, goalId);
             // The area as a range of codes, so that the index on division (level, kind, code) serves.
-            update(c, """
+            int units = update(c, """
                     INSERT INTO goal_unit (goal_id, code, county_code, township_code)
                     SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
                       FROM coverage_goal g JOIN division d ON %s
                      WHERE g.id = ? AND d.code >= ? AND d.code < ?""".formatted(COUNTS), goalId, prefix, prefix + "~");
-            // A goal over a whole country joins large tables: plan it on fresh statistics, which
-            // count the units just inserted (autovacuum may not have analyzed what the feed filled).
-            update(c, "ANALYZE division, facility_served_unit, facility_service, goal_unit");
+            if (units > LARGE_GOAL) {
+                // A goal over a province or a country joins large tables: plan it on fresh statistics,
+                // which count the units just inserted (autovacuum may not have analyzed them yet).
+                update(c, "ANALYZE facility_served_unit, facility_service, goal_unit");
+            }
             update(c, """
                     INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
                     SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
