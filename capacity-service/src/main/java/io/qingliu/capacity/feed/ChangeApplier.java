@@ -40,9 +40,17 @@ public class ChangeApplier {
     public record Position(long sequence, Instant recordTime) {
     }
 
+    /**
+     * Changes applied between two ANALYZEs of the read model. A catch-up from 0 fills tables that
+     * the planner last saw empty (after a rebuild's TRUNCATE, or in a new database), and plans made
+     * for empty tables scan them whole for every batch; autovacuum's analyze comes too late.
+     */
+    static final long ANALYZE_EVERY = 50_000;
+
     private final DataSource dataSource;
     private final CoverageMaintainer coverage;
     private final Clock clock;
+    private long sinceAnalyze;
 
     ChangeApplier(DataSource dataSource, CoverageMaintainer coverage, Clock clock) {
         this.dataSource = dataSource;
@@ -121,6 +129,15 @@ public class ChangeApplier {
             }
             if (last == null) {
                 return position();
+            }
+            sinceAnalyze += last.getSequence() - position;
+            if (sinceAnalyze >= ANALYZE_EVERY) {
+                sinceAnalyze = 0;
+                try (PreparedStatement s = c.prepareStatement("""
+                        ANALYZE division, facility, facility_served_unit, project, project_transition, facility_capacity,
+                                facility_service, goal_unit, goal_township_total, coverage_delta""")) {
+                    s.execute();
+                }
             }
             RegistryMirror mirror = new RegistryMirror(c, clock.zone());
             mirror.putDivisions(divisions.values());
