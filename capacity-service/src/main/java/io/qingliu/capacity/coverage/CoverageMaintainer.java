@@ -30,6 +30,21 @@ public class CoverageMaintainer {
              AND NOT d.retired AND (g.basin = '' OR g.basin = d.basin)""";
 
     /**
+     * The divisions of a batch ({@code ds}), each once per code prefix an area holding it may have
+     * (none, 2, 4 or 6 digits), so that they meet their goals through an equi-join on level, kind
+     * and prefix (a hash join) rather than being tested against every goal of their level: with
+     * 680 goals, 4.7 s against 0.1 s for 5,000 villages.
+     */
+    static final String BATCH_DIVISIONS = """
+            ds AS MATERIALIZED (
+              SELECT d.code, d.level, d.kind, d.basin, d.retired, d.county_code,
+                     CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END AS township_code, area.prefix
+                FROM division d
+                CROSS JOIN LATERAL unnest(ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)]) AS area(prefix)
+               WHERE d.code = ANY(?))""";
+
+
+    /**
      * The periods in which each unit of {@code target} is served by some facility (or chain) of its
      * goal's service: through its own code or its township's. Two equi-joins, not one join on
      * "code or township", so that PostgreSQL can hash them for a whole country as well as probe
@@ -156,17 +171,17 @@ public class CoverageMaintainer {
                  WHERE gu.code = ANY(?) AND g.id = gu.goal_id AND d.code = gu.code AND NOT (%s)""".formatted(COUNTS),
                 array);
         update(c, """
+                WITH %s
                 INSERT INTO goal_unit (goal_id, code, county_code, township_code)
-                SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
-                  FROM division d JOIN coverage_goal g ON %s
-                 WHERE d.code = ANY(?)
-                ON CONFLICT DO NOTHING""".formatted(COUNTS), array);
+                SELECT g.id, ds.code, ds.county_code, ds.township_code
+                  FROM ds JOIN coverage_goal g ON g.unit_level = ds.level AND g.unit_kind = ds.kind AND g.area_prefix = ds.prefix
+                 WHERE NOT ds.retired AND (g.basin = '' OR g.basin = ds.basin)
+                ON CONFLICT DO NOTHING""".formatted(BATCH_DIVISIONS), array);
         update(c, """
-                WITH touched AS (
-                  SELECT DISTINCT g.id AS goal_id, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END AS township_code
-                    FROM division d JOIN coverage_goal g ON g.unit_level = d.level
-                     AND g.area_prefix = ANY (ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)])
-                   WHERE d.code = ANY(?)),
+                WITH %s,
+                touched AS (
+                  SELECT DISTINCT g.id AS goal_id, ds.township_code
+                    FROM ds JOIN coverage_goal g ON g.unit_level = ds.level AND g.area_prefix = ds.prefix),
                 counted AS (
                   SELECT t.goal_id, t.township_code,
                          (SELECT count(*) FROM goal_unit gu WHERE gu.goal_id = t.goal_id AND gu.township_code = t.township_code) AS total,
@@ -177,7 +192,7 @@ public class CoverageMaintainer {
                    WHERE gt.goal_id = c.goal_id AND gt.township_code = c.township_code AND c.total = 0)
                 INSERT INTO goal_township_total AS gt (goal_id, township_code, county_code, total)
                 SELECT goal_id, township_code, county_code, total FROM counted WHERE total > 0
-                ON CONFLICT (goal_id, township_code) DO UPDATE SET total = EXCLUDED.total""", array);
+                ON CONFLICT (goal_id, township_code) DO UPDATE SET total = EXCLUDED.total""".formatted(BATCH_DIVISIONS), array);
     }
 
     /**
