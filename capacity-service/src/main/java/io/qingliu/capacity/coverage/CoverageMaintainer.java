@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -199,15 +201,20 @@ public class CoverageMaintainer {
      * Recomputes the coverage of the units listed and of every unit inside the townships listed
      * (a facility serving a township serves its villages), in every goal.
      */
-    public void unitsChanged(Connection c, Collection<String> codes) throws SQLException {
-        if (codes.isEmpty()) {
-            return;
+    public void unitsChanged(Connection c, DirtyUnits units) throws SQLException {
+        for (Map.Entry<Integer, Set<String>> e : units.byService().entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Array array = c.createArrayOf("text", e.getValue().toArray());
+            String goals = e.getKey() == DirtyUnits.EVERY_SERVICE ? "SELECT id FROM coverage_goal"
+                    : "SELECT id FROM coverage_goal WHERE service_type = " + e.getKey();
+            update(c, recomputeServed("""
+                    SELECT goal_id, code FROM goal_unit WHERE code = ANY(?) AND goal_id IN (%1$s)
+                    UNION
+                    SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?) AND goal_id IN (%1$s)"""
+                    .formatted(goals)), array, array);
         }
-        Array array = c.createArrayOf("text", codes.toArray());
-        update(c, recomputeServed("""
-                SELECT goal_id, code FROM goal_unit WHERE code = ANY(?)
-                UNION
-                SELECT goal_id, code FROM goal_unit WHERE township_code = ANY(?)"""), array, array);
     }
 
     private static String areaPrefix(Connection c, long goalId) throws SQLException {

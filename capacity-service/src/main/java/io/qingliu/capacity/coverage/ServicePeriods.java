@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Derives when each facility serves its units: a sewage plant while it is in operation; a garbage
@@ -31,10 +29,9 @@ public final class ServicePeriods {
      * Recomputes the service of the facilities given and of the collection points upstream of them;
      * returns the units served by every facility whose service changed.
      */
-    public static Set<String> recompute(Connection c, Collection<Long> facilityIds) throws SQLException {
-        Set<String> units = new HashSet<>();
+    public static void recompute(Connection c, Collection<Long> facilityIds, DirtyUnits units) throws SQLException {
         if (facilityIds.isEmpty()) {
-            return units;
+            return;
         }
         Array ids = c.createArrayOf("bigint", facilityIds.toArray());
         String sql = """
@@ -57,16 +54,17 @@ public final class ServicePeriods {
                 gone AS (
                   DELETE FROM facility_service fs USING affected a
                    WHERE fs.facility_id = a.id AND NOT EXISTS (SELECT 1 FROM computed x WHERE x.id = a.id)
-                  RETURNING fs.facility_id),
+                  RETURNING fs.facility_id, fs.service_type),
                 upserted AS (
                   INSERT INTO facility_service AS fs (facility_id, service_type, periods)
                   SELECT id, service_type, periods FROM computed
                   ON CONFLICT (facility_id) DO UPDATE SET service_type = EXCLUDED.service_type, periods = EXCLUDED.periods
                    WHERE fs.periods IS DISTINCT FROM EXCLUDED.periods OR fs.service_type <> EXCLUDED.service_type
-                  RETURNING fs.facility_id)
-                SELECT DISTINCT s.division_code
+                  RETURNING fs.facility_id, fs.service_type)
+                SELECT DISTINCT s.division_code, x.service_type
                   FROM facility_served_unit s
-                 WHERE s.facility_id IN (SELECT facility_id FROM gone UNION ALL SELECT facility_id FROM upserted)"""
+                  JOIN (SELECT facility_id, service_type FROM gone UNION ALL SELECT facility_id, service_type FROM upserted) x
+                    ON x.facility_id = s.facility_id"""
                 .formatted(OPERATION.formatted("f"), OPERATION.formatted("f"), OPERATION.formatted("ts"),
                         OPERATION.formatted("ds"))
                 .replace("?1", "?");
@@ -76,10 +74,9 @@ public final class ServicePeriods {
             s.setArray(3, ids);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    units.add(rs.getString(1));
+                    units.addForService(rs.getShort(2), rs.getString(1));
                 }
             }
         }
-        return units;
     }
 }

@@ -7,6 +7,7 @@ import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.capacity.capacity.CapacityPeriods;
 import io.qingliu.capacity.coverage.CoverageMaintainer;
+import io.qingliu.capacity.coverage.DirtyUnits;
 import io.qingliu.capacity.coverage.ServicePeriods;
 import io.qingliu.capacity.registry.RegistryMirror;
 import io.qingliu.capacity.support.ReadModelLock;
@@ -141,14 +142,15 @@ public class ChangeApplier {
             }
             RegistryMirror mirror = new RegistryMirror(c, clock.zone());
             mirror.putDivisions(divisions.values());
-            Set<String> units = new HashSet<>(mirror.putFacilities(facilities.values()));
-            units.addAll(mirror.removeFacilities(deletedFacilities));
+            DirtyUnits units = new DirtyUnits();
+            mirror.putFacilities(facilities.values(), units);
+            mirror.removeFacilities(deletedFacilities, units);
             mirror.putProjects(projects.values());
             mirror.removeProjects(deletedProjects);
             CapacityPeriods.recompute(c, dirtyFacilities);
-            units.addAll(ServicePeriods.recompute(c, dirtyFacilities));
+            ServicePeriods.recompute(c, dirtyFacilities, units);
             coverage.divisionsChanged(c, divisions.keySet());
-            units.addAll(divisions.keySet());
+            units.addForEveryService(divisions.keySet());
             coverage.unitsChanged(c, units);
             Instant recorded = Instant.ofEpochSecond(last.getRecordTime().getSeconds(), last.getRecordTime().getNanos());
             try (PreparedStatement s = c.prepareStatement(

@@ -6,6 +6,7 @@ import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.api.project.v1.StateTransition;
+import io.qingliu.capacity.coverage.DirtyUnits;
 import io.qingliu.kit.support.IdName;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -80,10 +81,9 @@ public final class RegistryMirror {
      * Upserts facilities and replaces their served units; returns the units they served before
      * and serve now (both may change coverage).
      */
-    public Set<String> putFacilities(Collection<Facility> facilities) throws SQLException {
-        Set<String> units = new java.util.HashSet<>();
+    public void putFacilities(Collection<Facility> facilities, DirtyUnits units) throws SQLException {
         if (facilities.isEmpty()) {
-            return units;
+            return;
         }
         int n = facilities.size();
         Long[] id = new Long[n], downstream = new Long[n];
@@ -111,8 +111,8 @@ public final class RegistryMirror {
             for (String code : served) {
                 servedIds.add(id[i]);
                 servedCodes.add(code);
+                units.addServed(f.getTypeValue(), code);
             }
-            units.addAll(served);
             i++;
         }
         try (PreparedStatement s = c.prepareStatement("""
@@ -136,7 +136,7 @@ public final class RegistryMirror {
             s.setArray(10, c.createArrayOf("text", outOfService));
             s.executeUpdate();
         }
-        units.addAll(removeServedUnits(List.of(id)));
+        removeServedUnits(List.of(id), units);
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO facility_served_unit (facility_id, division_code)
                 SELECT DISTINCT * FROM unnest(?::bigint[], ?::text[])""")) {
@@ -144,15 +144,14 @@ public final class RegistryMirror {
             s.setArray(2, c.createArrayOf("text", servedCodes.toArray()));
             s.executeUpdate();
         }
-        return units;
     }
 
-    /** Removes deleted facilities and what was derived from them; returns the units they served. */
-    public Set<String> removeFacilities(Collection<Long> ids) throws SQLException {
+    /** Removes deleted facilities and what was derived from them; the units they served become dirty. */
+    public void removeFacilities(Collection<Long> ids, DirtyUnits units) throws SQLException {
         if (ids.isEmpty()) {
-            return Set.of();
+            return;
         }
-        Set<String> units = removeServedUnits(ids);
+        removeServedUnits(ids, units);
         for (String table : List.of("facility", "facility_capacity", "facility_service")) {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table
                     + (table.equals("facility") ? " WHERE id" : " WHERE facility_id") + " = ANY(?)")) {
@@ -160,21 +159,21 @@ public final class RegistryMirror {
                 s.executeUpdate();
             }
         }
-        return units;
     }
 
-    private Set<String> removeServedUnits(Collection<Long> ids) throws SQLException {
-        Set<String> units = new java.util.HashSet<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "DELETE FROM facility_served_unit WHERE facility_id = ANY(?) RETURNING division_code")) {
+    /** Forgets the served units of facilities (still in the facility table), marking them dirty. */
+    private void removeServedUnits(Collection<Long> ids, DirtyUnits units) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                DELETE FROM facility_served_unit s USING facility f
+                 WHERE s.facility_id = ANY(?) AND f.id = s.facility_id
+                RETURNING s.division_code, f.type""")) {
             s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    units.add(rs.getString(1));
+                    units.addServed(rs.getShort(2), rs.getString(1));
                 }
             }
         }
-        return units;
     }
 
     /** Upserts projects and replaces their lifecycle moves. */
