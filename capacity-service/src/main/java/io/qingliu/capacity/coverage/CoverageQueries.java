@@ -80,18 +80,19 @@ public class CoverageQueries {
 
     /**
      * Per county or per township ({@code column}): covered from the day events, total from the counts.
-     * Names are looked up row by row through the primary key: a join lets the planner hash the
-     * whole national division table (90 ms) for a few thousand counties.
+     * The area is a range of township codes (they begin with the area's prefix), which the primary
+     * keys of both tables serve. Names are looked up row by row through the primary key: a join lets
+     * the planner hash the whole national division table (90 ms) for a few thousand counties.
      */
     private static List<CoverageFigures> figures(Connection c, Goal goal, Area area, LocalDate date, String column)
             throws SQLException {
         String sql = """
                 WITH totals AS (
                   SELECT %1$s AS code, sum(total) AS total FROM goal_township_total
-                   WHERE goal_id = ? AND %1$s >= ? AND %1$s < ? GROUP BY %1$s),
+                   WHERE goal_id = ? AND township_code >= ? AND township_code < ? GROUP BY %1$s),
                 covered AS (
                   SELECT %1$s AS code, sum(delta) AS covered FROM coverage_delta
-                   WHERE goal_id = ? AND day <= ? AND %1$s >= ? AND %1$s < ? GROUP BY %1$s)
+                   WHERE goal_id = ? AND day <= ? AND township_code >= ? AND township_code < ? GROUP BY %1$s)
                 SELECT t.code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.code), ''),
                        COALESCE(v.covered, 0), t.total
                   FROM totals t LEFT JOIN covered v ON v.code = t.code
