@@ -1,6 +1,7 @@
 package io.qingliu.capacity.support;
 
 import com.google.type.Date;
+import io.qingliu.capacity.feed.FeedStatus;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.support.Clock;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,12 +21,19 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class AsOfDates {
 
+    /** The earliest date, as read at a feed position; read again once the feed has moved on. */
+    private record Earliest(long sequence, LocalDate date) {
+    }
+
     private final DataSource dataSource;
     private final Clock clock;
+    private final FeedStatus feed;
+    private volatile Earliest earliest;
 
-    AsOfDates(DataSource dataSource, Clock clock) {
+    AsOfDates(DataSource dataSource, Clock clock, FeedStatus feed) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.feed = feed;
     }
 
     public LocalDate today() {
@@ -55,8 +63,22 @@ public class AsOfDates {
         return d;
     }
 
-    /** The earliest effective date the read model holds, or null when it holds none. */
+    /**
+     * The earliest effective date the read model holds, or null when it holds none. It changes only
+     * when the feed applies changes, so it is read again only then.
+     */
     LocalDate earliest() {
+        long sequence = feed.snapshot().appliedSequence();
+        Earliest known = earliest;
+        if (known != null && known.sequence() == sequence && sequence > 0) {
+            return known.date();
+        }
+        LocalDate date = readEarliest();
+        earliest = new Earliest(sequence, date);
+        return date;
+    }
+
+    private LocalDate readEarliest() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("""
                         SELECT least((SELECT min(operation_date) FROM facility),

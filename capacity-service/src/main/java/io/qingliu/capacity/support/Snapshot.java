@@ -22,11 +22,13 @@ public final class Snapshot {
     public static <T> T read(DataSource dataSource, Read<T> read) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            int isolation = c.getTransactionIsolation();
             c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
             try {
+                // One statement rides with the BEGIN; setTransactionIsolation would cost a round trip
+                // to set it and another to reset it, on every answer.
+                try (var s = c.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
                 T result = read.run(c);
                 c.commit();
                 return result;
@@ -34,8 +36,6 @@ public final class Snapshot {
                 c.rollback();
                 throw e;
             } finally {
-                c.setReadOnly(false);
-                c.setTransactionIsolation(isolation);
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
