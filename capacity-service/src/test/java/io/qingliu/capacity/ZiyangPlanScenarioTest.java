@@ -260,6 +260,8 @@ class ZiyangPlanScenarioTest {
         for (LocalDate on : List.of(LocalDate.of(2018, 6, 30), STEP2, BETWEEN, STEP3, STEP4, STEP5, TODAY)) {
             SummarizeCoverageResponse answer = coverage(programme.villageGoal, "", on, CoverageBreakdown.COVERAGE_BREAKDOWN_TOWNSHIP);
             assertEquals(programme.basinVillages.size(), answer.getTotals().getTotal());
+            assertCounties(expectedByCounty(programme.basinVillages, programme.garbageSince, on), answer,
+                    "basin villages on " + on);
             assertEquals(covered(programme.basinVillages, programme.garbageSince, on), answer.getTotals().getCovered(),
                     "covered villages on " + on);
         }

@@ -18,6 +18,7 @@ import io.qingliu.capacity.coverage.Goals.Goal;
 import io.qingliu.capacity.support.Areas;
 import io.qingliu.capacity.support.Areas.Area;
 import io.qingliu.capacity.support.AsOfDates;
+import io.qingliu.capacity.support.NumberedSql;
 import io.qingliu.capacity.support.Snapshot;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.query.Keyset;
@@ -63,57 +64,59 @@ public class CoverageQueries {
             case COVERAGE_BREAKDOWN_TOWNSHIP -> true;
             default -> !area.code().isEmpty();
         };
-        return Snapshot.read(dataSource, c -> {
-            SummarizeCoverageResponse.Builder out = SummarizeCoverageResponse.newBuilder().setGoal(goal.name())
-                    .setAsOfDate(AsOfDates.toProto(date)).setFeedSequence(feedSequenceOf(c));
-            List<CoverageFigures> counties = figures(c, goal, area, date, "county_code");
-            out.addAllCounties(counties);
-            if (townships) {
-                out.addAllTownships(figures(c, goal, area, date, "township_code"));
-            }
-            long covered = counties.stream().mapToLong(CoverageFigures::getCovered).sum();
-            long total = counties.stream().mapToLong(CoverageFigures::getTotal).sum();
-            out.setTotals(figure(area.code(), area.name(), covered, total));
-            return out.build();
-        });
-    }
-
-    /**
-     * Per county or per township ({@code column}): covered from the day events, total from the counts.
-     * The area is a range of township codes (they begin with the area's prefix), which the primary
-     * keys of both tables serve. Names are looked up row by row through the primary key: a join lets
-     * the planner hash the whole national division table (90 ms) for a few thousand counties.
-     */
-    private static List<CoverageFigures> figures(Connection c, Goal goal, Area area, LocalDate date, String column)
-            throws SQLException {
-        String sql = """
-                WITH totals AS (
-                  SELECT %1$s AS code, sum(total) AS total FROM goal_township_total
-                   WHERE goal_id = ? AND township_code >= ? AND township_code < ? GROUP BY %1$s),
-                covered AS (
-                  SELECT %1$s AS code, sum(delta) AS covered FROM coverage_delta
-                   WHERE goal_id = ? AND day <= ? AND township_code >= ? AND township_code < ? GROUP BY %1$s)
-                SELECT t.code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.code), ''),
-                       COALESCE(v.covered, 0), t.total
-                  FROM totals t LEFT JOIN covered v ON v.code = t.code
-                 ORDER BY t.code""".formatted(column);
-        List<CoverageFigures> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, goal.id());
-            s.setString(2, area.low());
-            s.setString(3, area.high());
-            s.setLong(4, goal.id());
-            s.setObject(5, date);
-            s.setString(6, area.low());
-            s.setString(7, area.high());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(figure(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+        // One statement is one snapshot: the feed position, the counties and the townships agree
+        // without a transaction around them, at one round trip.
+        String sql = FEED_PART + " UNION ALL " + COUNTY_PART + (townships ? " UNION ALL " + TOWNSHIP_PART : "")
+                + " ORDER BY 1, 2";
+        SummarizeCoverageResponse.Builder out = SummarizeCoverageResponse.newBuilder().setGoal(goal.name())
+                .setAsOfDate(AsOfDates.toProto(date));
+        long covered = 0;
+        long total = 0;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = NumberedSql.prepare(c, sql, goal.id(), date, area.low(), area.high());
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                switch (rs.getInt(1)) {
+                    case 0 -> out.setFeedSequence(rs.getLong(4));
+                    case 1 -> {
+                        out.addCounties(figure(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+                        covered += rs.getLong(4);
+                        total += rs.getLong(5);
+                    }
+                    default -> out.addTownships(figure(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
                 }
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the coverage of " + goal.name(), e);
         }
-        return out;
+        return out.setTotals(figure(area.code(), area.name(), covered, total)).build();
     }
+
+    private static final String FEED_PART = "SELECT 0 AS part, ''::text COLLATE \"C\" AS code, '' AS name, "
+            + "derived_sequence AS covered, 0::bigint AS total FROM feed_position WHERE id = 1";
+
+    /**
+     * Per county (parameters: ?1 goal row id, ?2 date, ?3 and ?4 the area's code range): the total
+     * counted, and the running total of its last day on or before the date. A county's code begins
+     * with its area's prefix, like its townships' codes. Names are looked up row by row through the
+     * primary key: a join lets the planner hash the whole national division table for a few
+     * thousand counties.
+     */
+    private static final String COUNTY_PART = """
+            SELECT 1, t.county_code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.county_code), ''),
+                   COALESCE((SELECT s.covered FROM coverage_county s
+                              WHERE s.goal_id = t.goal_id AND s.county_code = t.county_code AND s.day <= ?2
+                              ORDER BY s.day DESC LIMIT 1), 0)::bigint,
+                   t.total::bigint
+              FROM goal_county_total t WHERE t.goal_id = ?1 AND t.county_code >= ?3 AND t.county_code < ?4""";
+
+    /** Per township of the area: its total, and the sum of its day events up to the date. */
+    private static final String TOWNSHIP_PART = """
+            SELECT 2, t.township_code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.township_code), ''),
+                   COALESCE((SELECT sum(e.delta) FROM coverage_delta e
+                              WHERE e.goal_id = t.goal_id AND e.township_code = t.township_code AND e.day <= ?2), 0)::bigint,
+                   t.total::bigint
+              FROM goal_township_total t WHERE t.goal_id = ?1 AND t.township_code >= ?3 AND t.township_code < ?4""";
 
     static CoverageFigures figure(String code, String name, long covered, long total) {
         double percent = total == 0 ? 100.0 : Math.round(covered * 10000.0 / total) / 100.0;
@@ -157,10 +160,20 @@ public class CoverageQueries {
                     }
                 }
             }
-            List<CoverageFigures> townships = figures(c, goal, area, date, "township_code");
-            out.setTotalSize(townships.stream().mapToInt(f -> f.getTotal() - f.getCovered()).sum());
+            out.setTotalSize(uncoveredCount(c, goal, area, date));
             return out.build();
         });
+    }
+
+    /** Units of the area not covered on the date: from the counties' running totals, or a township's events. */
+    private static int uncoveredCount(Connection c, Goal goal, Area area, LocalDate date) throws SQLException {
+        String part = area.level() == DivisionLevel.DIVISION_LEVEL_TOWNSHIP ? TOWNSHIP_PART : COUNTY_PART;
+        try (PreparedStatement s = NumberedSql.prepare(c, "SELECT COALESCE(sum(total - covered), 0) FROM (" + part
+                + ") p(part, code, name, covered, total)", goal.id(), date, area.low(), area.high());
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static GoalUnit unit(ResultSet rs) throws SQLException {
@@ -262,8 +275,9 @@ public class CoverageQueries {
         return area;
     }
 
+    /** The last change of the feed that the derived tables, and so the answers, reflect. */
     public static long feedSequenceOf(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT sequence FROM feed_position WHERE id = 1");
+        try (PreparedStatement s = c.prepareStatement("SELECT derived_sequence FROM feed_position WHERE id = 1");
                 ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -5,6 +5,7 @@ import io.qingliu.api.common.v1.DivisionKind;
 import io.qingliu.api.common.v1.DivisionLevel;
 import io.qingliu.capacity.plan.GoalName;
 import io.qingliu.capacity.support.Areas.Area;
+import io.qingliu.capacity.support.CatalogGeneration;
 import io.qingliu.kit.grpc.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -14,9 +15,15 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
-/** Finds coverage goals by resource name, as the queries need them. */
+/**
+ * Finds coverage goals by resource name, as the queries need them. Definitions are kept in memory
+ * while the {@link CatalogGeneration} they were read under is current: every answer names its
+ * goal, and a query for the definition cost a round trip of each answer.
+ */
 @ApplicationScoped
 public class Goals {
 
@@ -35,19 +42,38 @@ public class Goals {
                    COALESCE(d.name, ''), g.area_prefix, g.basin, g.service_type, g.deadline
               FROM coverage_goal g LEFT JOIN division d ON d.code = g.area_code""";
 
-    private final DataSource dataSource;
+    /** A definition and the generation it was read under. */
+    private record Known(long generation, Goal goal) {
+    }
 
-    Goals(DataSource dataSource) {
+    /** More names than any deployment defines goals: past it, the cache starts afresh. */
+    private static final int MAX_KNOWN = 10_000;
+
+    private final DataSource dataSource;
+    private final CatalogGeneration catalog;
+    private final Map<GoalName, Known> known = new ConcurrentHashMap<>();
+
+    Goals(DataSource dataSource, CatalogGeneration catalog) {
         this.dataSource = dataSource;
+        this.catalog = catalog;
     }
 
     /** The goal named in {@code field}; INVALID_ARGUMENT when malformed, NOT_FOUND when unknown. */
     public Goal byName(String name, String field) {
         GoalName parsed = GoalName.parse(name, field);
+        long generation = catalog.current();
+        Known cached = known.get(parsed);
+        if (cached != null && cached.generation() == generation) {
+            return cached.goal();
+        }
         List<Goal> found = query(SELECT + " WHERE g.plan_id = ? AND g.goal_id = ?", parsed.planId(), parsed.goalId());
         if (found.isEmpty()) {
             throw ApiException.notFound(name);
         }
+        if (known.size() >= MAX_KNOWN) {
+            known.clear();
+        }
+        known.put(parsed, new Known(generation, found.get(0)));
         return found.get(0);
     }
 

@@ -22,7 +22,32 @@ public final class ServicePeriods {
                         CASE WHEN %1$s.state = 4 THEN greatest(%1$s.out_of_service_date, %1$s.operation_date) END))
                  ELSE '{}'::datemultirange END""";
 
+    /**
+     * The service of each facility {@code f} that serves units (plants, collection points), with
+     * {@code ts} and {@code ds} its transfer station and disposal site; {@code %s} filters f.
+     */
+    private static final String COMPUTED = """
+            SELECT f.id,
+                   CASE f.type WHEN 1 THEN 1 ELSE 2 END AS service_type,
+                   CASE f.type
+                     WHEN 1 THEN %1$s
+                     ELSE (%1$s) * COALESCE(%2$s, '{}') * COALESCE(%3$s, '{}')
+                   END AS periods
+              FROM facility f
+              LEFT JOIN facility ts ON ts.id = f.downstream_id AND ts.type = 4
+              LEFT JOIN facility ds ON ds.id = ts.downstream_id AND ds.type = 5
+             WHERE f.type IN (1, 3) AND %4$s"""
+            .formatted(OPERATION.formatted("f"), OPERATION.formatted("ts"), OPERATION.formatted("ds"), "%s");
+
     private ServicePeriods() {
+    }
+
+    /** Derives the service of every facility again, into an emptied facility_service. */
+    public static void recomputeAll(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO facility_service (facility_id, service_type, periods) "
+                + COMPUTED.formatted("true"))) {
+            s.executeUpdate();
+        }
     }
 
     /**
@@ -40,17 +65,7 @@ public final class ServicePeriods {
                   UNION SELECT id FROM facility WHERE downstream_id = ANY(?1)
                   UNION SELECT up.id FROM facility up JOIN facility mid ON up.downstream_id = mid.id
                          WHERE mid.downstream_id = ANY(?1)),
-                computed AS (
-                  SELECT f.id,
-                         CASE f.type WHEN 1 THEN 1 ELSE 2 END AS service_type,
-                         CASE f.type
-                           WHEN 1 THEN %s
-                           ELSE (%s) * COALESCE(%s, '{}') * COALESCE(%s, '{}')
-                         END AS periods
-                    FROM affected a
-                    JOIN facility f ON f.id = a.id AND f.type IN (1, 3)
-                    LEFT JOIN facility ts ON ts.id = f.downstream_id AND ts.type = 4
-                    LEFT JOIN facility ds ON ds.id = ts.downstream_id AND ds.type = 5),
+                computed AS (%s),
                 gone AS (
                   DELETE FROM facility_service fs USING affected a
                    WHERE fs.facility_id = a.id AND NOT EXISTS (SELECT 1 FROM computed x WHERE x.id = a.id)
@@ -65,8 +80,7 @@ public final class ServicePeriods {
                   FROM facility_served_unit s
                   JOIN (SELECT facility_id, service_type FROM gone UNION ALL SELECT facility_id, service_type FROM upserted) x
                     ON x.facility_id = s.facility_id"""
-                .formatted(OPERATION.formatted("f"), OPERATION.formatted("f"), OPERATION.formatted("ts"),
-                        OPERATION.formatted("ds"))
+                .formatted(COMPUTED.formatted("f.id IN (SELECT id FROM affected)"))
                 .replace("?1", "?");
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setArray(1, ids);

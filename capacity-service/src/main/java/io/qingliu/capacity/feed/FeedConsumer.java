@@ -200,7 +200,7 @@ public class FeedConsumer {
                 while (event != null) {
                     if (event.error() != null) {
                         if (!batch.isEmpty()) {
-                            position = applier.apply(batch);
+                            position = applier.apply(batch, deferDerived(batch, head));
                             status.applied(position, head);
                         }
                         throw event.error() instanceof RuntimeException re ? re : new IllegalStateException(event.error());
@@ -219,8 +219,11 @@ public class FeedConsumer {
                 stream.request(taken);
                 status.connected(head);
                 if (!batch.isEmpty()) {
-                    position = applier.apply(batch);
+                    position = applier.apply(batch, deferDerived(batch, head));
                     delivered = true;
+                } else if (position.derivedBehind()) {
+                    // Caught up (a heartbeat) with derivation still deferred: a restart at the head.
+                    position = applier.apply(batch, false);
                 }
                 status.applied(position, head);
             }
@@ -228,6 +231,16 @@ public class FeedConsumer {
             stream.cancel("consumer stopped reading", null);
         }
         return delivered;
+    }
+
+    /**
+     * Whether the batch should write only the mirror: while more than the configured number of
+     * changes wait behind it, whatever it does to the derived tables, later batches would undo or
+     * redo; they are derived once, by the first batch that is near the head.
+     */
+    private boolean deferDerived(List<Change> batch, long head) {
+        long beyond = config.feed().deferDerivedBeyond();
+        return beyond > 0 && head - batch.get(batch.size() - 1).getSequence() > beyond;
     }
 
 }

@@ -28,6 +28,8 @@ public class FeedHealth implements HealthCheck {
                 .withData("connected", s.connected())
                 .withData("applied_sequence", s.appliedSequence())
                 .withData("head_sequence", s.headSequence())
+                // Below applied_sequence while a catch-up defers derivation: answers reflect this one.
+                .withData("derived_sequence", s.derivedSequence())
                 .withData("lag_changes", s.lagChanges())
                 .withData("lag_seconds", s.lagSeconds(Instant.now()));
         if (s.recordTime() != null) {

@@ -8,6 +8,7 @@ import io.qingliu.api.capacity.v1.ListPlansRequest;
 import io.qingliu.api.capacity.v1.ListPlansResponse;
 import io.qingliu.api.capacity.v1.UpdatePlanRequest;
 import io.qingliu.capacity.coverage.CoverageMaintainer;
+import io.qingliu.capacity.support.CatalogGeneration;
 import io.qingliu.capacity.support.ReadModelLock;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.grpc.Violations;
@@ -55,9 +56,11 @@ public class PlanService {
     private final ReadModelLock readModelLock;
     private final CoverageMaintainer coverage;
     private final Clock clock;
+    private final CatalogGeneration catalog;
 
     PlanService(EntityManager em, RequestLog requestLog, ReadModelLock readModelLock, CoverageMaintainer coverage,
-            Clock clock) {
+            Clock clock, CatalogGeneration catalog) {
+        this.catalog = catalog;
         this.em = em;
         this.requestLog = requestLog;
         this.readModelLock = readModelLock;
@@ -92,6 +95,7 @@ public class PlanService {
     public io.qingliu.api.capacity.v1.Plan create(CreatePlanRequest request) {
         UUID requestId = RequestLog.parse(request.getRequestId(), "request_id");
         readModelLock.acquire();
+        catalog.advanceAfterCommit();
         if (requestId != null) {
             Optional<byte[]> first = requestLog.claim(requestId, "CreatePlan", request);
             if (first.isPresent()) {
@@ -127,6 +131,7 @@ public class PlanService {
     public io.qingliu.api.capacity.v1.Plan update(UpdatePlanRequest request) {
         UUID requestId = RequestLog.parse(request.getRequestId(), "request_id");
         readModelLock.acquire();
+        catalog.advanceAfterCommit();
         if (requestId != null) {
             Optional<byte[]> first = requestLog.claim(requestId, "UpdatePlan", request);
             if (first.isPresent()) {
@@ -167,6 +172,7 @@ public class PlanService {
     @Transactional
     public void delete(DeletePlanRequest request) {
         readModelLock.acquire();
+        catalog.advanceAfterCommit();
         Plan plan = load(request.getName(), "name");
         Etags.check(request.getEtag(), plan.version, plan.resourceName());
         em.remove(plan);

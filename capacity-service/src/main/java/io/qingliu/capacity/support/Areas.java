@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -39,10 +41,20 @@ public class Areas {
         }
     }
 
-    private final DataSource dataSource;
+    /** A division and the generation it was read under (null: not a known division). */
+    private record Known(long generation, String name, DivisionLevel level) {
+    }
 
-    Areas(DataSource dataSource) {
+    /** More than the cities, counties and townships of the country: past it, the cache starts afresh. */
+    private static final int MAX_KNOWN = 100_000;
+
+    private final DataSource dataSource;
+    private final CatalogGeneration catalog;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+    Areas(DataSource dataSource, CatalogGeneration catalog) {
         this.dataSource = dataSource;
+        this.catalog = catalog;
     }
 
     /**
@@ -58,19 +70,38 @@ public class Areas {
         if (!code.matches("\\d{12}")) {
             throw ApiException.invalidArgument(field, "must be the 12-digit code of a " + wanted + ", got \"" + code + "\"");
         }
+        Known division = lookUp(code);
+        if (division.level() == null) {
+            throw ApiException.invalidArgument(field, code + " is not a known division");
+        }
+        if (!allowed.contains(division.level())) {
+            throw ApiException.invalidArgument(field, code + " (" + division.name() + ") is a "
+                    + division.level().name().substring("DIVISION_LEVEL_".length()).toLowerCase() + ", not a " + wanted);
+        }
+        return new Area(code, division.name(), division.level(), prefix(code, division.level()));
+    }
+
+    /**
+     * A division's name and level, from memory while no division changed since it was read: each
+     * answer names an area, and a query for it cost a round trip of each answer.
+     */
+    private Known lookUp(String code) {
+        long generation = catalog.current();
+        Known cached = known.get(code);
+        if (cached != null && cached.generation() == generation) {
+            return cached;
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT name, level FROM division WHERE code = ?")) {
             s.setString(1, code);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw ApiException.invalidArgument(field, code + " is not a known division");
+                Known read = rs.next() ? new Known(generation, rs.getString(1), DivisionLevel.forNumber(rs.getShort(2)))
+                        : new Known(generation, "", null);
+                if (known.size() >= MAX_KNOWN) {
+                    known.clear();
                 }
-                DivisionLevel level = DivisionLevel.forNumber(rs.getShort(2));
-                if (!allowed.contains(level)) {
-                    throw ApiException.invalidArgument(field, code + " (" + rs.getString(1) + ") is a "
-                            + level.name().substring("DIVISION_LEVEL_".length()).toLowerCase() + ", not a " + wanted);
-                }
-                return new Area(code, rs.getString(1), level, prefix(code, level));
+                known.put(code, read);
+                return read;
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -35,6 +35,14 @@ public interface CapacityConfig {
         @WithDefault("5000")
         int maxBatch();
 
+        /**
+         * While more changes than this wait behind a batch (a catch-up), batches write only the
+         * mirror, and the derived tables are derived whole once the feed is this close to its head.
+         * 0 derives with every batch.
+         */
+        @WithDefault("50000")
+        long deferDerivedBeyond();
+
         /** First wait before reconnecting after the feed broke; doubles up to {@link #maxBackoff()}. */
         @WithDefault("200ms")
         Duration minBackoff();

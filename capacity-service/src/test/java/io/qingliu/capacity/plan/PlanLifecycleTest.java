@@ -113,6 +113,10 @@ class PlanLifecycleTest {
         // Defining a goal counts its units: the towns of Yanjiang District, one per township (not its subdistrict).
         assertEquals(List.of(List.of(YANJIANG_TOWN, YANJIANG, 1), List.of(SONGTAO_TOWN, YANJIANG, 1)),
                 totals(goalRowId(planId, "county")));
+        // Per county: the same units, counted once per county.
+        assertEquals(List.of(List.of(YANJIANG, 2)), rows(db,
+                "SELECT county_code, total FROM goal_county_total WHERE goal_id = ? ORDER BY county_code",
+                goalRowId(planId, "county")));
         // The city's towns include Anyue's.
         assertEquals(3, totals(goalRowId(planId, "city")).size());
         assertTrue(totals(goalRowId(planId, "city")).stream().anyMatch(t -> t.get(1).equals(ANYUE)));
@@ -258,7 +262,9 @@ class PlanLifecycleTest {
         assertEquals(0, number(db, "SELECT count(*) FROM coverage_goal WHERE plan_id = ?", planId));
         for (long goal : goals) {
             assertEquals(0, number(db, "SELECT count(*) FROM goal_unit WHERE goal_id = ?", goal));
-            assertEquals(0, number(db, "SELECT count(*) FROM goal_township_total WHERE goal_id = ?", goal));
+            for (String table : List.of("goal_township_total", "goal_county_total", "coverage_delta", "coverage_county")) {
+                assertEquals(0, number(db, "SELECT count(*) FROM " + table + " WHERE goal_id = ?", goal), table);
+            }
         }
         assertReason(Status.Code.NOT_FOUND, "RESOURCE_NOT_FOUND",
                 () -> stub.deletePlan(DeletePlanRequest.newBuilder().setName(created.getName()).build()));

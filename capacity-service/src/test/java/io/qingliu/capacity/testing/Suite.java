@@ -48,11 +48,16 @@ public final class Suite {
         return single(SuiteResource.CAPACITY_DB, "SELECT sequence FROM feed_position");
     }
 
-    /** Waits until capacity-service has applied everything project-service has committed. */
+    /** The last sequence capacity-service's derived tables, and so its answers, reflect. */
+    public static long derivedSequence() {
+        return single(SuiteResource.CAPACITY_DB, "SELECT derived_sequence FROM feed_position");
+    }
+
+    /** Waits until capacity-service has applied and derived everything project-service has committed. */
     public static void awaitCaughtUp() {
         long head = projectHead();
-        await("capacity-service to apply the feed up to " + head, Duration.ofSeconds(120),
-                () -> appliedSequence() >= head);
+        await("capacity-service to apply and derive the feed up to " + head, Duration.ofSeconds(120),
+                () -> appliedSequence() >= head && derivedSequence() >= head);
     }
 
     public static long single(String database, String sql) {

@@ -69,6 +69,9 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
                 // Quick reconnection in tests that stop project-service.
                 // Small batches, so that a catch-up spans many transactions (and can be cut in the middle).
                 "qingliu.feed.max-batch", "100",
+                // Catch-ups (the first, and every rebuild) write only the mirror until 500 changes
+                // from the head, then derive it all at once: both ways of deriving are exercised.
+                "qingliu.feed.defer-derived-beyond", "500",
                 "qingliu.feed.min-backoff", "100ms",
                 "qingliu.feed.max-backoff", "1s");
     }

@@ -573,7 +573,8 @@ final class CapacitySteps implements AutoCloseable {
                     readySecs = (System.nanoTime() - start) / 1e9;
                 }
                 try (PreparedStatement s = c.prepareStatement(
-                        "SELECT sequence, applied_at IS NOT NULL AND applied_at >= ? FROM feed_position WHERE id = 1")) {
+                        // Caught up means derived too: a catch-up may write the mirror first and derive at the end.
+                        "SELECT least(sequence, derived_sequence), applied_at IS NOT NULL AND applied_at >= ? FROM feed_position WHERE id = 1")) {
                     s.setTimestamp(1, since == null ? new Timestamp(0) : since);
                     try (ResultSet rs = s.executeQuery()) {
                         if (rs.next()) {
