@@ -177,9 +177,10 @@ public class CoverageMaintainer {
                     SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
                      WHERE goal_id = ? GROUP BY goal_id, township_code""", goalId);
             update(c, """
-                    INSERT INTO goal_county_total (goal_id, county_code, total)
-                    SELECT goal_id, county_code, sum(total) FROM goal_township_total
-                     WHERE goal_id = ? GROUP BY goal_id, county_code""", goalId);
+                    INSERT INTO goal_county_total (goal_id, county_code, name, total)
+                    SELECT t.goal_id, t.county_code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.county_code), ''),
+                           sum(t.total)
+                      FROM goal_township_total t WHERE t.goal_id = ? GROUP BY t.goal_id, t.county_code""", goalId);
             recompute(c, recomputeServed("SELECT goal_id, code FROM goal_unit WHERE goal_id = ?"), goalId);
         } catch (SQLException e) {
             throw new IllegalStateException("could not compute the coverage of goal " + goalId, e);
@@ -194,9 +195,13 @@ public class CoverageMaintainer {
      * that answers read the old rows until this transaction commits.
      */
     public void recomputeAll(Connection c) throws SQLException {
-        // Whole-table joins and aggregates: in memory rather than spilled, and not worth compiling.
+        // Whole-table joins and aggregates: hashed in memory rather than spilled, not worth compiling.
+        // Row estimates of joins between goals and divisions are poor (one goal counts ~500,000
+        // units, another 30): a merge or nested-loop join chosen on them ran for a minute.
         update(c, "SET LOCAL work_mem = '256MB'");
         update(c, "SET LOCAL jit = off");
+        update(c, "SET LOCAL enable_mergejoin = off");
+        update(c, "SET LOCAL enable_nestloop = off");
         for (String table : new String[] {"coverage_county", "goal_county_total", "coverage_delta", "goal_township_total",
                 "goal_unit"}) {
             update(c, "DELETE FROM " + table);
@@ -226,8 +231,10 @@ public class CoverageMaintainer {
                 INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
                 SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit GROUP BY goal_id, township_code""");
         update(c, """
-                INSERT INTO goal_county_total (goal_id, county_code, total)
-                SELECT goal_id, county_code, sum(total) FROM goal_township_total GROUP BY goal_id, county_code""");
+                INSERT INTO goal_county_total (goal_id, county_code, name, total)
+                SELECT t.goal_id, t.county_code, COALESCE(min(d.name), ''), sum(t.total)
+                  FROM goal_township_total t LEFT JOIN division d ON d.code = t.county_code
+                 GROUP BY t.goal_id, t.county_code""");
         update(c, """
                 INSERT INTO coverage_delta (goal_id, township_code, day, county_code, delta)
                 SELECT goal_id, township_code, day, min(county_code), sum(delta)
@@ -300,9 +307,15 @@ public class CoverageMaintainer {
                 gone AS (
                   DELETE FROM goal_county_total gc USING counted c
                    WHERE gc.goal_id = c.goal_id AND gc.county_code = c.county_code AND c.total IS NULL)
-                INSERT INTO goal_county_total AS gc (goal_id, county_code, total)
-                SELECT goal_id, county_code, total FROM counted WHERE total IS NOT NULL
-                ON CONFLICT (goal_id, county_code) DO UPDATE SET total = EXCLUDED.total""".formatted(BATCH_DIVISIONS), array);
+                INSERT INTO goal_county_total AS gc (goal_id, county_code, name, total)
+                SELECT n.goal_id, n.county_code, COALESCE((SELECT d.name FROM division d WHERE d.code = n.county_code), ''),
+                       n.total
+                  FROM counted n WHERE n.total IS NOT NULL
+                ON CONFLICT (goal_id, county_code) DO UPDATE SET total = EXCLUDED.total, name = EXCLUDED.name""".formatted(BATCH_DIVISIONS), array);
+        // Counties renamed in the batch.
+        update(c, """
+                UPDATE goal_county_total gc SET name = d.name FROM division d
+                 WHERE d.code = ANY(?) AND gc.county_code = d.code AND gc.name <> d.name""", array);
     }
 
     /**

@@ -97,13 +97,11 @@ public class CoverageQueries {
 
     /**
      * Per county (parameters: ?1 goal row id, ?2 date, ?3 and ?4 the area's code range): the total
-     * counted, and the running total of its last day on or before the date. A county's code begins
-     * with its area's prefix, like its townships' codes. Names are looked up row by row through the
-     * primary key: a join lets the planner hash the whole national division table for a few
-     * thousand counties.
+     * counted and its name, and the running total of its last day on or before the date. A county's
+     * code begins with its area's prefix, like its townships' codes.
      */
     private static final String COUNTY_PART = """
-            SELECT 1, t.county_code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.county_code), ''),
+            SELECT 1, t.county_code, t.name,
                    COALESCE((SELECT s.covered FROM coverage_county s
                               WHERE s.goal_id = t.goal_id AND s.county_code = t.county_code AND s.day <= ?2
                               ORDER BY s.day DESC LIMIT 1), 0)::bigint,

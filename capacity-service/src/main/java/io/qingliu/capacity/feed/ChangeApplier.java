@@ -164,7 +164,8 @@ public class ChangeApplier {
                 return position();
             }
             sinceAnalyze += last.getSequence() - position;
-            if (sinceAnalyze >= ANALYZE_EVERY) {
+            // A batch that defers derivation only upserts by primary key: no plan to keep fresh.
+            if (sinceAnalyze >= ANALYZE_EVERY && !deferDerived) {
                 sinceAnalyze = 0;
                 try (PreparedStatement s = c.prepareStatement("""
                         ANALYZE division, facility, facility_served_unit, project, project_transition, facility_capacity,

@@ -168,7 +168,7 @@ public class PlanService {
         return updated;
     }
 
-    /** Deletes a plan; its goals and their derived coverage rows go with it (ON DELETE CASCADE). */
+    /** Deletes a plan; its goals and their derived coverage rows go with it (a trigger on coverage_goal). */
     @Transactional
     public void delete(DeletePlanRequest request) {
         readModelLock.acquire();
