@@ -10,6 +10,10 @@ CREATE TABLE goal_county_total (
     -- probe of the national division table for each cost more than the answer's own figures.
     name        text NOT NULL DEFAULT '',
     total       int NOT NULL,
+    -- The county's last running total and its day: covered on any date from that day on, which is
+    -- what most questions ("as of today") ask, without a probe of coverage_county.
+    covered_now int NOT NULL DEFAULT 0,
+    last_day    date NOT NULL DEFAULT '-infinity',
     PRIMARY KEY (goal_id, county_code)
 );
 
@@ -33,6 +37,11 @@ SELECT t.goal_id, t.county_code, COALESCE(min(d.name), ''), sum(t.total)
 INSERT INTO coverage_county (goal_id, county_code, day, covered)
 SELECT goal_id, county_code, day, sum(sum(delta)) OVER (PARTITION BY goal_id, county_code ORDER BY day)
   FROM coverage_delta GROUP BY goal_id, county_code, day;
+
+UPDATE goal_county_total t SET covered_now = l.covered, last_day = l.day
+  FROM (SELECT DISTINCT ON (goal_id, county_code) goal_id, county_code, day, covered FROM coverage_county
+         ORDER BY goal_id, county_code, day DESC) l
+ WHERE l.goal_id = t.goal_id AND l.county_code = t.county_code;
 
 -- The last change the derived tables reflect. Equal to sequence, except while a catch-up far
 -- behind the head writes only the mirror and derives everything once near the head (what a

@@ -128,6 +128,15 @@ public class CoverageMaintainer {
               JOIN coverage_delta d ON d.goal_id = t.goal_id AND d.county_code = t.county_code
              GROUP BY d.goal_id, d.county_code, d.day""";
 
+    /** The last running total of the same pairs, kept with their county totals. */
+    private static final String NOTE_LAST_COUNTY_TOTALS = """
+            UPDATE goal_county_total t SET covered_now = COALESCE(l.covered, 0), last_day = COALESCE(l.day, '-infinity')
+              FROM unnest(?::bigint[], ?::text[]) AS p(goal_id, county_code)
+              LEFT JOIN LATERAL (SELECT s.covered, s.day FROM coverage_county s
+                                  WHERE s.goal_id = p.goal_id AND s.county_code = p.county_code
+                                  ORDER BY s.day DESC LIMIT 1) l ON true
+             WHERE t.goal_id = p.goal_id AND t.county_code = p.county_code""";
+
     /** RECOMPUTE of the units a query selects, to what serves them now. */
     private static String recomputeServed(String target) {
         return RECOMPUTE.formatted(target, SERVED, "COALESCE(sp.periods, '{}'::datemultirange)");
@@ -248,6 +257,11 @@ public class CoverageMaintainer {
                 INSERT INTO coverage_county (goal_id, county_code, day, covered)
                 SELECT goal_id, county_code, day, sum(sum(delta)) OVER (PARTITION BY goal_id, county_code ORDER BY day)
                   FROM coverage_delta GROUP BY goal_id, county_code, day""");
+        update(c, """
+                UPDATE goal_county_total t SET covered_now = l.covered, last_day = l.day
+                  FROM (SELECT DISTINCT ON (goal_id, county_code) goal_id, county_code, day, covered FROM coverage_county
+                         ORDER BY goal_id, county_code, day DESC) l
+                 WHERE l.goal_id = t.goal_id AND l.county_code = t.county_code""");
         update(c, "ANALYZE goal_unit, goal_township_total, coverage_delta, goal_county_total, coverage_county");
     }
 
@@ -365,6 +379,7 @@ public class CoverageMaintainer {
         Array countyArray = c.createArrayOf("text", counties.toArray());
         update(c, DROP_COUNTY_SERIES, goalArray, countyArray);
         update(c, FILL_COUNTY_SERIES, goalArray, countyArray);
+        update(c, NOTE_LAST_COUNTY_TOTALS, goalArray, countyArray);
     }
 
     private static String areaPrefix(Connection c, long goalId) throws SQLException {

@@ -97,14 +97,16 @@ public class CoverageQueries {
 
     /**
      * Per county (parameters: ?1 goal row id, ?2 date, ?3 and ?4 the area's code range): the total
-     * counted and its name, and the running total of its last day on or before the date. A county's
-     * code begins with its area's prefix, like its townships' codes.
+     * counted and its name, and the running total of its last day on or before the date (kept with the
+     * total when the date is past the county's last change). A county's code begins with its area's
+     * prefix, like its townships' codes.
      */
     private static final String COUNTY_PART = """
             SELECT 1, t.county_code, t.name,
-                   COALESCE((SELECT s.covered FROM coverage_county s
-                              WHERE s.goal_id = t.goal_id AND s.county_code = t.county_code AND s.day <= ?2
-                              ORDER BY s.day DESC LIMIT 1), 0)::bigint,
+                   CASE WHEN t.last_day <= ?2 THEN t.covered_now
+                        ELSE COALESCE((SELECT s.covered FROM coverage_county s
+                                        WHERE s.goal_id = t.goal_id AND s.county_code = t.county_code AND s.day <= ?2
+                                        ORDER BY s.day DESC LIMIT 1), 0) END::bigint,
                    t.total::bigint
               FROM goal_county_total t WHERE t.goal_id = ?1 AND t.county_code >= ?3 AND t.county_code < ?4""";
 
