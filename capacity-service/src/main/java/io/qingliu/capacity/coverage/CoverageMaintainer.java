@@ -148,7 +148,7 @@ public class CoverageMaintainer {
                 + "NULL::datemultirange AS periods WHERE false)", "'{}'::datemultirange");
     }
 
-    /** Goals with more units than this get fresh planner statistics before their first recompute. */
+    /** Goals with more units than this get fresh planner statistics once derived. */
     private static final int LARGE_GOAL = 50_000;
 
     private final DataSource dataSource;
@@ -159,38 +159,13 @@ public class CoverageMaintainer {
 
     /**
      * Fills a goal just inserted (or redefined) in the current transaction: the units it counts,
-     * their coverage and the per-township totals. Call after writing its {@code coverage_goal} row.
+     * their coverage and the per-township and per-county totals. Call after writing its
+     * {@code coverage_goal} row.
      */
     public void goalDefined(long goalId) {
         try (Connection c = dataSource.getConnection()) {
             ReadModelLock.acquire(c);
-            update(c, "DELETE FROM goal_unit WHERE goal_id = ?", goalId);
-            update(c, "DELETE FROM goal_township_total WHERE goal_id = ?", goalId);
-            update(c, "DELETE FROM coverage_delta WHERE goal_id = ?", goalId);
-            update(c, "DELETE FROM goal_county_total WHERE goal_id = ?", goalId);
-            update(c, "DELETE FROM coverage_county WHERE goal_id = ?", goalId);
-            String prefix = areaPrefix(c, goalId);
-            // The area as a range of codes, so that the index on division (level, kind, code) serves.
-            int units = update(c, """
-                    INSERT INTO goal_unit (goal_id, code, county_code, township_code)
-                    SELECT g.id, d.code, d.county_code, CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END
-                      FROM coverage_goal g JOIN division d ON %s
-                     WHERE g.id = ? AND d.code >= ? AND d.code < ?""".formatted(COUNTS), goalId, prefix, prefix + "~");
-            if (units > LARGE_GOAL) {
-                // A goal over a province or a country joins large tables: plan it on fresh statistics,
-                // which count the units just inserted (autovacuum may not have analyzed them yet).
-                update(c, "ANALYZE facility_served_unit, facility_service, goal_unit");
-            }
-            update(c, """
-                    INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
-                    SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit
-                     WHERE goal_id = ? GROUP BY goal_id, township_code""", goalId);
-            update(c, """
-                    INSERT INTO goal_county_total (goal_id, county_code, name, total)
-                    SELECT t.goal_id, t.county_code, COALESCE((SELECT d.name FROM division d WHERE d.code = t.county_code), ''),
-                           sum(t.total)
-                      FROM goal_township_total t WHERE t.goal_id = ? GROUP BY t.goal_id, t.county_code""", goalId);
-            recompute(c, recomputeServed("SELECT goal_id, code FROM goal_unit WHERE goal_id = ?"), goalId);
+            derive(c, goalId, areaPrefix(c, goalId));
         } catch (SQLException e) {
             throw new IllegalStateException("could not compute the coverage of goal " + goalId, e);
         }
@@ -199,34 +174,46 @@ public class CoverageMaintainer {
     /**
      * Derives every goal's units, totals, events and running totals again from the mirror and the
      * facilities' service periods, set-based over all goals at once: after a catch-up that wrote
-     * only the mirror. Each unit is written once with its covered periods (what serves its code or
-     * its township's), and the events are read off the units. Rows are deleted, not truncated, so
-     * that answers read the old rows until this transaction commits.
+     * only the mirror.
      */
     public void recomputeAll(Connection c) throws SQLException {
-        // Whole-table joins and aggregates: hashed in memory rather than spilled, not worth compiling.
+        derive(c, null, "");
+    }
+
+    /**
+     * Derives the rows of one goal ({@code goalId}, its units' codes beginning with {@code prefix}),
+     * or of all ({@code null}, prefix empty). Each unit is written once with its covered periods
+     * (what serves its code or its township's), and the events are read off the units. Rows are
+     * deleted, not truncated, so that answers read the old rows until the transaction commits.
+     */
+    private static void derive(Connection c, Long goalId, String prefix) throws SQLException {
+        // Whole-area joins and aggregates: hashed in memory rather than spilled, not worth compiling.
         // Row estimates of joins between goals and divisions are poor (one goal counts ~500,000
         // units, another 30): a merge or nested-loop join chosen on them ran for a minute.
         update(c, "SET LOCAL work_mem = '256MB'");
         update(c, "SET LOCAL jit = off");
         update(c, "SET LOCAL enable_mergejoin = off");
         update(c, "SET LOCAL enable_nestloop = off");
+        // goalId is a number: written into the statements, it needs no parameter of its own.
+        String where = goalId == null ? "" : " WHERE goal_id = " + goalId;
+        String and = goalId == null ? "" : " AND goal_id = " + goalId;
         for (String table : new String[] {"coverage_county", "goal_county_total", "coverage_delta", "goal_township_total",
                 "goal_unit"}) {
-            update(c, "DELETE FROM " + table);
+            update(c, "DELETE FROM " + table + where);
         }
         // ds is materialized so that it meets the goals in a hash join on level, kind and prefix; inlined,
         // the planner probed the goals' index once per division (148 s against 3 s nationally).
-        update(c, """
+        int units = update(c, """
                 WITH ds AS MATERIALIZED (
                   SELECT d.code, d.level, d.kind, d.basin, d.county_code,
                          CASE WHEN d.level = 4 THEN d.code ELSE d.township_code END AS township_code, area.prefix
                     FROM division d
                     CROSS JOIN LATERAL unnest(ARRAY['', left(d.code, 2), left(d.code, 4), left(d.code, 6)]) AS area(prefix)
-                   WHERE NOT d.retired),
+                   WHERE NOT d.retired AND d.code >= ? AND d.code < ?),
                 served AS (
                   SELECT s.division_code AS code, fs.service_type, range_agg(fs.periods) AS periods
                     FROM facility_served_unit s JOIN facility_service fs ON fs.facility_id = s.facility_id
+                   WHERE s.division_code >= ? AND s.division_code < ?
                    GROUP BY s.division_code, fs.service_type)
                 INSERT INTO goal_unit (goal_id, code, county_code, township_code, covered)
                 SELECT g.id, ds.code, ds.county_code, ds.township_code,
@@ -235,34 +222,39 @@ public class CoverageMaintainer {
                   LEFT JOIN served own ON own.code = ds.code AND own.service_type = g.service_type
                   LEFT JOIN served town ON town.code = ds.township_code AND town.service_type = g.service_type
                                        AND ds.township_code <> ds.code
-                 WHERE g.basin = '' OR g.basin = ds.basin""");
+                 WHERE (g.basin = '' OR g.basin = ds.basin)""" + (goalId == null ? "" : " AND g.id = " + goalId),
+                prefix, prefix + "~", prefix, prefix + "~");
         update(c, """
                 INSERT INTO goal_township_total (goal_id, township_code, county_code, total)
-                SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit GROUP BY goal_id, township_code""");
+                SELECT goal_id, township_code, min(county_code), count(*) FROM goal_unit%s
+                 GROUP BY goal_id, township_code""".formatted(where));
         update(c, """
                 INSERT INTO goal_county_total (goal_id, county_code, name, total)
                 SELECT t.goal_id, t.county_code, COALESCE(min(d.name), ''), sum(t.total)
-                  FROM goal_township_total t LEFT JOIN division d ON d.code = t.county_code
-                 GROUP BY t.goal_id, t.county_code""");
+                  FROM goal_township_total t LEFT JOIN division d ON d.code = t.county_code%s
+                 GROUP BY t.goal_id, t.county_code""".formatted(goalId == null ? "" : " WHERE t.goal_id = " + goalId));
         update(c, """
                 INSERT INTO coverage_delta (goal_id, township_code, day, county_code, delta)
                 SELECT goal_id, township_code, day, min(county_code), sum(delta)
                   FROM (SELECT goal_id, township_code, county_code, lower(r) AS day, 1 AS delta
-                          FROM goal_unit, unnest(covered) r
+                          FROM goal_unit, unnest(covered) r%s
                         UNION ALL
                         SELECT goal_id, township_code, county_code, upper(r), -1
-                          FROM goal_unit, unnest(covered) r WHERE NOT upper_inf(r)) e
-                 GROUP BY goal_id, township_code, day HAVING sum(delta) <> 0""");
+                          FROM goal_unit, unnest(covered) r WHERE NOT upper_inf(r)%s) e
+                 GROUP BY goal_id, township_code, day HAVING sum(delta) <> 0""".formatted(where, and));
         update(c, """
                 INSERT INTO coverage_county (goal_id, county_code, day, covered)
                 SELECT goal_id, county_code, day, sum(sum(delta)) OVER (PARTITION BY goal_id, county_code ORDER BY day)
-                  FROM coverage_delta GROUP BY goal_id, county_code, day""");
+                  FROM coverage_delta%s GROUP BY goal_id, county_code, day""".formatted(where));
         update(c, """
                 UPDATE goal_county_total t SET covered_now = l.covered, last_day = l.day
-                  FROM (SELECT DISTINCT ON (goal_id, county_code) goal_id, county_code, day, covered FROM coverage_county
+                  FROM (SELECT DISTINCT ON (goal_id, county_code) goal_id, county_code, day, covered FROM coverage_county%s
                          ORDER BY goal_id, county_code, day DESC) l
-                 WHERE l.goal_id = t.goal_id AND l.county_code = t.county_code""");
-        update(c, "ANALYZE goal_unit, goal_township_total, coverage_delta, goal_county_total, coverage_county");
+                 WHERE l.goal_id = t.goal_id AND l.county_code = t.county_code""".formatted(where));
+        if (goalId == null || units > LARGE_GOAL) {
+            // Later batches recompute units a few at a time: plan them on statistics that count these rows.
+            update(c, "ANALYZE goal_unit, goal_township_total, coverage_delta, goal_county_total, coverage_county");
+        }
     }
 
     /**
