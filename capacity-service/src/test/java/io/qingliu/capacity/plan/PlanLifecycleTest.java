@@ -33,6 +33,8 @@ import io.qingliu.api.capacity.v1.ListPlansRequest;
 import io.qingliu.api.capacity.v1.ListPlansResponse;
 import io.qingliu.api.capacity.v1.Plan;
 import io.qingliu.api.capacity.v1.ProjectCountTarget;
+import io.qingliu.api.capacity.v1.SummarizeCoverageRequest;
+import io.qingliu.api.capacity.v1.SummarizeCoverageResponse;
 import io.qingliu.api.capacity.v1.UpdatePlanRequest;
 import io.qingliu.api.common.v1.FacilityType;
 import io.qingliu.api.project.v1.ProjectKind;
@@ -248,6 +250,29 @@ class PlanLifecycleTest {
         assertReason(Status.Code.ABORTED, "ETAG_MISMATCH", () -> stub.deletePlan(DeletePlanRequest.newBuilder()
                 .setName(created.getName()).setEtag(created.getEtag()).build()));
         assertEquals(changed, get(stub, created.getName()));
+    }
+
+    @Test
+    void answersFollowAGoalRedefinedOrDeletedAtOnce() {
+        // Over Yanjiang District, the goal counts its two towns, and Anyue lies outside it.
+        Plan created = create(stub, plan().clearCoverageGoals().addCoverageGoals(townSewage(YANJIANG)));
+        String goal = created.getCoverageGoals(0).getName();
+        SummarizeCoverageRequest wholeGoal = SummarizeCoverageRequest.newBuilder().setGoal(goal).build();
+        SummarizeCoverageRequest anyue = wholeGoal.toBuilder().setAreaCode(ANYUE).build();
+        assertEquals(2, stub.summarizeCoverage(wholeGoal).getTotals().getTotal());
+        assertFieldViolations(() -> stub.summarizeCoverage(anyue), "area_code");
+
+        // Redefined over the whole city, the same goal answers for Anyue at once: the definition the
+        // answers keep in memory is dropped when the update commits.
+        Plan widened = update(created.toBuilder().setCoverageGoals(0, townSewage(ZIYANG)), "coverage_goals");
+        assertEquals(goal, widened.getCoverageGoals(0).getName());
+        assertEquals(3, stub.summarizeCoverage(wholeGoal).getTotals().getTotal());
+        SummarizeCoverageResponse inAnyue = stub.summarizeCoverage(anyue);
+        assertEquals(ANYUE, inAnyue.getTotals().getCode());
+        assertEquals(1, inAnyue.getTotals().getTotal());
+
+        stub.deletePlan(DeletePlanRequest.newBuilder().setName(created.getName()).build());
+        assertReason(Status.Code.NOT_FOUND, "RESOURCE_NOT_FOUND", () -> stub.summarizeCoverage(wholeGoal));
     }
 
     @Test
