@@ -32,7 +32,9 @@ public final class ProtoJson {
             .add(RequestInfo.getDescriptor()).add(ResourceInfo.getDescriptor()).add(Help.getDescriptor())
             .add(LocalizedMessage.getDescriptor()).build();
 
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS);
+    // Zeros and empty lists are written out: "covered": 0 says more to a reader than a missing field.
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS)
+            .alwaysPrintFieldsWithNoPresence();
 
     private ProtoJson() {
     }
