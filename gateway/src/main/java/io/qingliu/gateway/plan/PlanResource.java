@@ -9,6 +9,16 @@ import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
 import io.quarkus.grpc.GrpcClient;
+import io.qingliu.gateway.http.Bodies;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.DELETE;
+import io.qingliu.api.capacity.v1.CreatePlanRequest;
+import io.qingliu.api.capacity.v1.UpdatePlanRequest;
+import io.qingliu.api.capacity.v1.DeletePlanRequest;
+import io.qingliu.api.capacity.v1.Plan;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -55,5 +65,36 @@ public class PlanResource {
         var request = GetPlanProgressRequest.newBuilder().setName("plans/" + plan).setAreaCode(Params.text(areaCode));
         Params.ifPresent(Params.date("asOfDate", asOfDate), request::setAsOfDate);
         return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.getPlanProgress(request.build())));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "CreatePlan: the body is the plan; requestId makes a retry return the first answer")
+    public Response create(String body, @QueryParam("requestId") String requestId) {
+        var request = CreatePlanRequest.newBuilder().setPlan(Bodies.parse(body, Plan.newBuilder(), "plan"))
+                .setRequestId(Params.text(requestId)).build();
+        return ProtoJson.ok(calls.write(Service.CAPACITY, capacity, s -> s.createPlan(request)));
+    }
+
+    @PATCH
+    @Path("/{plan}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "UpdatePlan: the fields of updateMask (default: those the body sets); If-Match: the etag")
+    public Response update(@PathParam("plan") String plan, String body, @QueryParam("updateMask") String updateMask,
+            @QueryParam("requestId") String requestId, @HeaderParam("If-Match") String ifMatch) {
+        Plan.Builder changes = Bodies.parse(body, Plan.newBuilder(), "plan").setName("plans/" + plan);
+        Params.ifPresent(Bodies.ifMatch(ifMatch), changes::setEtag);
+        var request = UpdatePlanRequest.newBuilder().setPlan(changes).setUpdateMask(Bodies.updateMask(updateMask, body))
+                .setRequestId(Params.text(requestId)).build();
+        return ProtoJson.ok(calls.write(Service.CAPACITY, capacity, s -> s.updatePlan(request)));
+    }
+
+    @DELETE
+    @Path("/{plan}")
+    @Operation(summary = "DeletePlan and its coverage goals; If-Match: the etag")
+    public Response delete(@PathParam("plan") String plan, @HeaderParam("If-Match") String ifMatch) {
+        var request = DeletePlanRequest.newBuilder().setName("plans/" + plan)
+                .setEtag(Params.text(Bodies.ifMatch(ifMatch))).build();
+        return ProtoJson.ok(calls.write(Service.CAPACITY, capacity, s -> s.deletePlan(request)));
     }
 }

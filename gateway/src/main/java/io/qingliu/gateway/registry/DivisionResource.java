@@ -8,6 +8,12 @@ import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
 import io.quarkus.grpc.GrpcClient;
+import io.qingliu.gateway.http.Bodies;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import io.qingliu.api.project.v1.UpdateDivisionRequest;
+import io.qingliu.api.project.v1.Division;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -45,5 +51,18 @@ public class DivisionResource {
                 .setPageToken(Params.text(pageToken)).setFilter(Params.text(filter)).setOrderBy(Params.text(orderBy))
                 .build();
         return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listDivisions(request)));
+    }
+
+    @PATCH
+    @Path("/{division}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "UpdateDivision: the basin planning staff set; If-Match: the etag")
+    public Response update(@PathParam("division") String division, String body,
+            @QueryParam("updateMask") String updateMask, @HeaderParam("If-Match") String ifMatch) {
+        Division.Builder changes = Bodies.parse(body, Division.newBuilder(), "division").setName("divisions/" + division);
+        Params.ifPresent(Bodies.ifMatch(ifMatch), changes::setEtag);
+        var request = UpdateDivisionRequest.newBuilder().setDivision(changes)
+                .setUpdateMask(Bodies.updateMask(updateMask, body)).build();
+        return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.updateDivision(request)));
     }
 }

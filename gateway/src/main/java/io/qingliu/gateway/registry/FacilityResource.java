@@ -8,6 +8,16 @@ import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
 import io.quarkus.grpc.GrpcClient;
+import io.qingliu.gateway.http.Bodies;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.DELETE;
+import io.qingliu.api.project.v1.CreateFacilityRequest;
+import io.qingliu.api.project.v1.UpdateFacilityRequest;
+import io.qingliu.api.project.v1.DeleteFacilityRequest;
+import io.qingliu.api.project.v1.Facility;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -45,5 +55,37 @@ public class FacilityResource {
                 .setPageToken(Params.text(pageToken)).setFilter(Params.text(filter)).setOrderBy(Params.text(orderBy))
                 .build();
         return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listFacilities(request)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "CreateFacility: the body is the facility; requestId makes a retry return the first answer")
+    public Response create(String body, @QueryParam("requestId") String requestId) {
+        var request = CreateFacilityRequest.newBuilder()
+                .setFacility(Bodies.parse(body, Facility.newBuilder(), "facility"))
+                .setRequestId(Params.text(requestId)).build();
+        return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.createFacility(request)));
+    }
+
+    @PATCH
+    @Path("/{facility}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "UpdateFacility: the fields of updateMask (default: those the body sets); If-Match: the etag")
+    public Response update(@PathParam("facility") String facility, String body,
+            @QueryParam("updateMask") String updateMask, @HeaderParam("If-Match") String ifMatch) {
+        Facility.Builder changes = Bodies.parse(body, Facility.newBuilder(), "facility").setName("facilities/" + facility);
+        Params.ifPresent(Bodies.ifMatch(ifMatch), changes::setEtag);
+        var request = UpdateFacilityRequest.newBuilder().setFacility(changes)
+                .setUpdateMask(Bodies.updateMask(updateMask, body)).build();
+        return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.updateFacility(request)));
+    }
+
+    @DELETE
+    @Path("/{facility}")
+    @Operation(summary = "DeleteFacility; If-Match: the etag")
+    public Response delete(@PathParam("facility") String facility, @HeaderParam("If-Match") String ifMatch) {
+        var request = DeleteFacilityRequest.newBuilder().setName("facilities/" + facility)
+                .setEtag(Params.text(Bodies.ifMatch(ifMatch))).build();
+        return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.deleteFacility(request)));
     }
 }
