@@ -5,6 +5,8 @@ import com.google.type.Date;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -54,7 +56,7 @@ public final class Params {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
-        String name = raw.trim().toUpperCase(java.util.Locale.ROOT);
+        String name = raw.trim().toUpperCase(Locale.ROOT);
         for (E value : type.getEnumConstants()) {
             if (!value.name().equals("UNRECOGNIZED") && (value.name().equals(name) || value.name().equals(prefix + name))) {
                 return value;
@@ -67,7 +69,7 @@ public final class Params {
     }
 
     /** Applies a parsed value to a builder when present. */
-    public static <T> void ifPresent(T value, java.util.function.Consumer<T> setter) {
+    public static <T> void ifPresent(T value, Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
         }
