@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** capacity-service stopped and started again under the gateway: 503 naming it, readiness DOWN, recovery. */
+/** A service stopped and started again under the gateway: 503 naming it, readiness DOWN naming it, recovery. */
 @QuarkusTest
 @TestProfile(SuiteProfile.class)
 class OutageTest {
@@ -53,6 +53,28 @@ class OutageTest {
         Await.until("readiness UP again", Duration.ofSeconds(60),
                 () -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/api/v1/plans/" + plan).then().statusCode(200).body("code", equalTo(Suite.ZIYANG_PLAN_CODE));
+    }
+
+    @Test
+    void withProjectServiceStoppedTheRegistryIs503AndCoverageStillAnswers() {
+        String plan = Suite.ziyangPlanId();
+        SuiteResource.projectService().stop();
+        try {
+            given().get("/api/v1/divisions/512000000000").then().statusCode(503)
+                    .body("error.status", equalTo("UNAVAILABLE"))
+                    .body("error.message", containsString("project-service"));
+            JsonPath ready = given().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
+            assertEquals(Map.of("capacity-service", "UP", "project-service", "DOWN"), checks(ready));
+            // capacity-service answers from its read model while its upstream is away.
+            given().get("/api/v1/plans/" + plan + "/coverageGoals/town-sewage:summarizeCoverage").then()
+                    .statusCode(200).body("goal", equalTo("plans/" + plan + "/coverageGoals/town-sewage"));
+        } finally {
+            SuiteResource.projectService().start();
+        }
+        Await.until("the gateway to reach project-service again", Duration.ofSeconds(60),
+                () -> given().get("/api/v1/divisions/512000000000").statusCode() == 200);
+        Await.until("readiness UP again", Duration.ofSeconds(60),
+                () -> given().get("/q/health/ready").statusCode() == 200);
     }
 
     private static Map<String, String> checks(JsonPath health) {

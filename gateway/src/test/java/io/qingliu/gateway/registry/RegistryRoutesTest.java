@@ -104,10 +104,11 @@ class RegistryRoutesTest {
 
     @Test
     void theRegistryHoldsNoPlantNorProjectYet() {
-        // Only FacilityWritesTest writes, and only garbage collection points.
+        // Only RegistryWritesTest writes, and only garbage collection points (and a basin), and one garbage collection project.
         given().queryParam("filter", "type = FACILITY_TYPE_SEWAGE_TREATMENT_PLANT").get("/api/v1/facilities").then()
                 .statusCode(200).body("facilities.size()", equalTo(0)).body("nextPageToken", equalTo(""));
-        given().get("/api/v1/projects").then().statusCode(200).body("projects.size()", equalTo(0));
+        given().queryParam("filter", "kind = PROJECT_KIND_NEW_BUILD").get("/api/v1/projects").then().statusCode(200)
+                .body("projects.size()", equalTo(0));
         given().get("/api/v1/projects/999999999").then().statusCode(404).body("error.status", equalTo("NOT_FOUND"));
     }
 
