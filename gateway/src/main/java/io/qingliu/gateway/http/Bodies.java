@@ -71,6 +71,12 @@ public final class Bodies {
         }
     }
 
+    /** The etag of {@code If-Match}, else the {@code etag} query parameter a transcoder would send. */
+    public static String ifMatch(String header, String queryParameter) {
+        String etag = ifMatch(header);
+        return etag != null ? etag : queryParameter;
+    }
+
     /** The etag an {@code If-Match} header carries, without its quotes; null when absent. */
     public static String ifMatch(String header) {
         if (header == null || header.isBlank()) {

@@ -56,8 +56,14 @@ public class ErrorMappers {
             case 405, 501 -> Status.Code.UNIMPLEMENTED;
             default -> http < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.INTERNAL;
         };
+        // A reason of its own for a route the gateway lacks, unlike a resource a service lacks.
+        String reason = switch (http) {
+            case 404 -> "NO_SUCH_ROUTE";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            default -> code.name();
+        };
         // Keep JAX-RS's own status where it is more precise than the code's (405, 406, 415).
-        return ApiError.of(http, code, code.name(), e.getMessage(), Map.of());
+        return ApiError.of(http, code, reason, e.getMessage(), Map.of());
     }
 
     @ServerExceptionMapper

@@ -91,10 +91,11 @@ public class PlanResource {
 
     @DELETE
     @Path("/{plan}")
-    @Operation(summary = "DeletePlan and its coverage goals; If-Match: the etag")
-    public Response delete(@PathParam("plan") String plan, @HeaderParam("If-Match") String ifMatch) {
+    @Operation(summary = "DeletePlan and its coverage goals; the etag as If-Match or ?etag=")
+    public Response delete(@PathParam("plan") String plan, @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("etag") String etag) {
         var request = DeletePlanRequest.newBuilder().setName("plans/" + plan)
-                .setEtag(Params.text(Bodies.ifMatch(ifMatch))).build();
+                .setEtag(Params.text(Bodies.ifMatch(ifMatch, etag))).build();
         return ProtoJson.ok(calls.write(Service.CAPACITY, capacity, s -> s.deletePlan(request)));
     }
 }

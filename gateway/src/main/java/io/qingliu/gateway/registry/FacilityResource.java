@@ -82,10 +82,11 @@ public class FacilityResource {
 
     @DELETE
     @Path("/{facility}")
-    @Operation(summary = "DeleteFacility; If-Match: the etag")
-    public Response delete(@PathParam("facility") String facility, @HeaderParam("If-Match") String ifMatch) {
+    @Operation(summary = "DeleteFacility; the etag as If-Match or ?etag=")
+    public Response delete(@PathParam("facility") String facility, @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("etag") String etag) {
         var request = DeleteFacilityRequest.newBuilder().setName("facilities/" + facility)
-                .setEtag(Params.text(Bodies.ifMatch(ifMatch))).build();
+                .setEtag(Params.text(Bodies.ifMatch(ifMatch, etag))).build();
         return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.deleteFacility(request)));
     }
 }

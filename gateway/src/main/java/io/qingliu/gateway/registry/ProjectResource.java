@@ -84,10 +84,11 @@ public class ProjectResource {
 
     @DELETE
     @Path("/{project}")
-    @Operation(summary = "DeleteProject; If-Match: the etag")
-    public Response delete(@PathParam("project") String projectId, @HeaderParam("If-Match") String ifMatch) {
+    @Operation(summary = "DeleteProject; the etag as If-Match or ?etag=")
+    public Response delete(@PathParam("project") String projectId, @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("etag") String etag) {
         var request = DeleteProjectRequest.newBuilder().setName("projects/" + projectId)
-                .setEtag(Params.text(Bodies.ifMatch(ifMatch))).build();
+                .setEtag(Params.text(Bodies.ifMatch(ifMatch, etag))).build();
         return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.deleteProject(request)));
     }
 

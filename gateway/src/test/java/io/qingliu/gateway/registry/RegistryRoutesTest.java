@@ -115,7 +115,8 @@ class RegistryRoutesTest {
     @Test
     void anUnknownRouteIsAnAip193Error() {
         given().get("/api/v1/rivers").then().statusCode(404).contentType("application/json")
-                .body("error.code", equalTo(404)).body("error.status", equalTo("NOT_FOUND"));
+                .body("error.code", equalTo(404)).body("error.status", equalTo("NOT_FOUND"))
+                .body("error.details[0].reason", equalTo("NO_SUCH_ROUTE"));
     }
 
     @Test
