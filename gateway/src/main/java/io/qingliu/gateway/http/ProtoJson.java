@@ -1,0 +1,63 @@
+package io.qingliu.gateway.http;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.DebugInfo;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.Help;
+import com.google.rpc.LocalizedMessage;
+import com.google.rpc.PreconditionFailure;
+import com.google.rpc.QuotaFailure;
+import com.google.rpc.RequestInfo;
+import com.google.rpc.ResourceInfo;
+import com.google.rpc.RetryInfo;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Proto messages as HTTP bodies, written the way gRPC-JSON writes them (lowerCamelCase names,
+ * enums by name, dates as objects), so that HTTP and gRPC-JSON names agree.
+ */
+public final class ProtoJson {
+
+    /** The error details a service may send; an {@code Any} prints with its {@code @type}. */
+    static final JsonFormat.TypeRegistry ERROR_DETAILS = JsonFormat.TypeRegistry.newBuilder()
+            .add(ErrorInfo.getDescriptor()).add(BadRequest.getDescriptor()).add(PreconditionFailure.getDescriptor())
+            .add(QuotaFailure.getDescriptor()).add(RetryInfo.getDescriptor()).add(DebugInfo.getDescriptor())
+            .add(RequestInfo.getDescriptor()).add(ResourceInfo.getDescriptor()).add(Help.getDescriptor())
+            .add(LocalizedMessage.getDescriptor()).build();
+
+    // Zeros and empty lists are written out: "covered": 0 says more to a reader than a missing field.
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS)
+            .alwaysPrintFieldsWithNoPresence();
+
+    private ProtoJson() {
+    }
+
+    public static String print(MessageOrBuilder message) {
+        try {
+            return PRINTER.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            // Only an Any of a type missing from the registry gets here: a fault of ours.
+            throw new IllegalStateException("cannot write " + message.getDescriptorForType().getFullName(), e);
+        }
+    }
+
+    /** 200 with the message as JSON and, for a resource that has one, its etag as {@code ETag}. */
+    public static Response ok(Message message) {
+        Response.ResponseBuilder response = Response.ok(print(message), MediaType.APPLICATION_JSON_TYPE);
+        FieldDescriptor etag = message.getDescriptorForType().findFieldByName("etag");
+        if (etag != null && etag.getType() == FieldDescriptor.Type.STRING) {
+            String value = (String) message.getField(etag);
+            if (!value.isEmpty()) {
+                response.header(HttpHeaders.ETAG, '"' + value + '"');
+            }
+        }
+        return response.build();
+    }
+}
