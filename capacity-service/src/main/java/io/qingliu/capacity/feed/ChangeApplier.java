@@ -164,8 +164,9 @@ public class ChangeApplier {
                 return position();
             }
             sinceAnalyze += last.getSequence() - position;
-            // A batch that defers derivation only upserts by primary key: no plan to keep fresh.
-            if (sinceAnalyze >= ANALYZE_EVERY && !deferDerived) {
+            // A batch that defers derivation only upserts by primary key: no plan to keep fresh; one
+            // that derives everything analyzes what it reads itself.
+            if (sinceAnalyze >= ANALYZE_EVERY && !deferDerived && derived >= position) {
                 sinceAnalyze = 0;
                 try (PreparedStatement s = c.prepareStatement("""
                         ANALYZE division, facility, facility_served_unit, project, project_transition, facility_capacity,
