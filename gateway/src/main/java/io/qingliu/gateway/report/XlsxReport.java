@@ -13,7 +13,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 /**
  * The report as an Excel workbook, one sheet per table, numbers as numeric cells. SXSSF keeps a
  * window of rows in memory and spills the rest to a temporary file, so a long list of uncovered
- * villages does not fill the heap; the file is deleted once written.
+ * villages does not fill the heap; the file is deleted on close.
  */
 final class XlsxReport {
 
@@ -26,8 +26,8 @@ final class XlsxReport {
     }
 
     static void write(ProgressReport report, OutputStream out) throws IOException {
-        SXSSFWorkbook book = new SXSSFWorkbook(WINDOW);
-        try {
+        // close() also deletes SXSSF's temporary files (POI 5: dispose() is deprecated for it).
+        try (SXSSFWorkbook book = new SXSSFWorkbook(WINDOW)) {
             Font bold = book.createFont();
             bold.setBold(true);
             CellStyle header = book.createCellStyle();
@@ -59,9 +59,6 @@ final class XlsxReport {
             }
             book.write(out);
             out.flush();
-        } finally {
-            book.close();
-            book.dispose();
         }
     }
 }
