@@ -18,6 +18,7 @@ import io.qingliu.gateway.downstream.Service;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,8 +31,9 @@ import java.util.NoSuchElementException;
 @ApplicationScoped
 public class ReportAssembler {
 
-    /** The largest page ListUncoveredUnits gives (AIP-158 maximum of the services). */
-    static final int PAGE_SIZE = 1000;
+    /** Units asked for per ListUncoveredUnits page (the services' maximum is 1000; the tests ask fewer, to page). */
+    @ConfigProperty(name = "qingliu.gateway.report-page-size", defaultValue = "1000")
+    int pageSize;
 
     @GrpcClient("capacity")
     CapacityServiceBlockingStub capacity;
@@ -70,7 +72,7 @@ public class ReportAssembler {
                 areaName = summary.getTotals().getDisplayName();
             }
             ListUncoveredUnitsRequest first = ListUncoveredUnitsRequest.newBuilder().setGoal(goal.getName())
-                    .setAreaCode(areaCode).setAsOfDate(date).setPageSize(PAGE_SIZE).build();
+                    .setAreaCode(areaCode).setAsOfDate(date).setPageSize(pageSize).build();
             ListUncoveredUnitsResponse firstPage = calls.read(Service.CAPACITY, capacity, s -> s.listUncoveredUnits(first));
             coverage.add(new ProgressReport.Coverage(goal.getName(), goal.getGoalId(), goal.getDisplayName(),
                     summary.getTotals(), summary.getCountiesList(), summary.getTownshipsList(),
