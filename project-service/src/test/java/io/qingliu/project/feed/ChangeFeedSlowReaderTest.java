@@ -56,6 +56,7 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
         long head = ChangeFeedReader.currentHead(feed);
 
         ManagedChannel otherClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().build();
+        ManagedChannel readerClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().build();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger requested = new AtomicInteger(1);
         // One message per 50 ms, one change per message; and two that take their first message and no more.
@@ -72,8 +73,11 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
                 r.awaitResponses(1, TIMEOUT);
             }
 
-            // Another watcher reads the whole history meanwhile.
-            try (ChangeFeedReader other = ChangeFeedReader.open(feed, 0, 0)) {
+            // Another client reads the whole history meanwhile. (A watcher on the connection of the slow
+            // and stalled ones may wait with them: the known limitation documented below. Seen in CI on
+            // 2026-11-29 with ordinary changes too, 1 run in 5: the slow reader's unread one-change
+            // messages and the stalled reader's can fill the connection's window between them.)
+            try (ChangeFeedReader other = ChangeFeedReader.open(ProjectServiceGrpc.newStub(readerClient), 0, 0)) {
                 other.awaitSequence(head, Duration.ofSeconds(120));
                 assertContiguous(0, other.changes());
             }
@@ -112,7 +116,9 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
             stalled.cancel();
             stalledElsewhere.cancel();
             otherClient.shutdownNow();
+            readerClient.shutdownNow();
             otherClient.awaitTermination(10, TimeUnit.SECONDS);
+            readerClient.awaitTermination(10, TimeUnit.SECONDS);
         }
         // Their server-side watchers end with the calls, even while waiting for the transport.
         awaitWatchersAtMost(watchersBefore);
@@ -122,8 +128,9 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
      * Known limitation, not fixed: the Vert.x transport behind the shared HTTP port marks every
      * stream of a connection not ready once the bytes waiting in the connection's flow control
      * exceed the client's connection window (1 MiB for grpc-java). Watchers stalled in front of
-     * large changes (a single change is sent whole, however large) can reach that, and then the
-     * other watchers on the same connection wait with them. Different clients (connections) are
+     * large changes (a single change is sent whole, however large) can reach that, and so can a slow
+     * and a stalled watcher of ordinary changes together (their unread messages fill the window), and
+     * then the other watchers on the same connection wait with them. Different clients (connections) are
      * not affected, see above. Fixing it needs a transport with per-stream readiness (the separate
      * grpc-java server), or clients that give a watcher that may stall its own connection.
      */
