@@ -15,8 +15,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -42,39 +40,26 @@ public class Goals {
                    COALESCE(d.name, ''), g.area_prefix, g.basin, g.service_type, g.deadline
               FROM coverage_goal g LEFT JOIN division d ON d.code = g.area_code""";
 
-    /** A definition and the generation it was read under. */
-    private record Known(long generation, Goal goal) {
-    }
-
     /** More names than any deployment defines goals: past it, the cache starts afresh. */
     private static final int MAX_KNOWN = 10_000;
 
     private final DataSource dataSource;
-    private final CatalogGeneration catalog;
-    private final Map<GoalName, Known> known = new ConcurrentHashMap<>();
+    private final CatalogGeneration.Cache<GoalName, Goal> known;
 
     Goals(DataSource dataSource, CatalogGeneration catalog) {
         this.dataSource = dataSource;
-        this.catalog = catalog;
+        this.known = catalog.cache(MAX_KNOWN);
     }
 
     /** The goal named in {@code field}; INVALID_ARGUMENT when malformed, NOT_FOUND when unknown. */
     public Goal byName(String name, String field) {
         GoalName parsed = GoalName.parse(name, field);
-        long generation = catalog.current();
-        Known cached = known.get(parsed);
-        if (cached != null && cached.generation() == generation) {
-            return cached.goal();
-        }
-        List<Goal> found = query(SELECT + " WHERE g.plan_id = ? AND g.goal_id = ?", parsed.planId(), parsed.goalId());
-        if (found.isEmpty()) {
+        Goal goal = known.get(parsed, p -> query(SELECT + " WHERE g.plan_id = ? AND g.goal_id = ?", p.planId(), p.goalId())
+                .stream().findFirst().orElse(null));
+        if (goal == null) {
             throw ApiException.notFound(name);
         }
-        if (known.size() >= MAX_KNOWN) {
-            known.clear();
-        }
-        known.put(parsed, new Known(generation, found.get(0)));
-        return found.get(0);
+        return goal;
     }
 
     /** The goals of a plan, in the plan's order. */

@@ -7,9 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -41,20 +39,19 @@ public class Areas {
         }
     }
 
-    /** A division and the generation it was read under (null: not a known division). */
-    private record Known(long generation, String name, DivisionLevel level) {
+    /** A division's name and level (level null: not a known division). */
+    private record Known(String name, DivisionLevel level) {
     }
 
     /** More than the cities, counties and townships of the country: past it, the cache starts afresh. */
     private static final int MAX_KNOWN = 100_000;
 
     private final DataSource dataSource;
-    private final CatalogGeneration catalog;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final CatalogGeneration.Cache<String, Known> known;
 
     Areas(DataSource dataSource, CatalogGeneration catalog) {
         this.dataSource = dataSource;
-        this.catalog = catalog;
+        this.known = catalog.cache(MAX_KNOWN);
     }
 
     /**
@@ -65,10 +62,8 @@ public class Areas {
         if (code == null || code.isEmpty()) {
             return whenEmpty;
         }
-        String wanted = allowed.stream().map(l -> l.name().substring("DIVISION_LEVEL_".length()).toLowerCase())
-                .sorted().reduce((a, b) -> a + " or " + b).orElse("");
         if (!code.matches("\\d{12}")) {
-            throw ApiException.invalidArgument(field, "must be the 12-digit code of a " + wanted + ", got \"" + code + "\"");
+            throw ApiException.invalidArgument(field, "must be the 12-digit code of a " + wanted(allowed) + ", got \"" + code + "\"");
         }
         Known division = lookUp(code);
         if (division.level() == null) {
@@ -76,7 +71,7 @@ public class Areas {
         }
         if (!allowed.contains(division.level())) {
             throw ApiException.invalidArgument(field, code + " (" + division.name() + ") is a "
-                    + division.level().name().substring("DIVISION_LEVEL_".length()).toLowerCase() + ", not a " + wanted);
+                    + division.level().name().substring("DIVISION_LEVEL_".length()).toLowerCase() + ", not a " + wanted(allowed));
         }
         return new Area(code, division.name(), division.level(), prefix(code, division.level()));
     }
@@ -86,26 +81,26 @@ public class Areas {
      * answer names an area, and a query for it cost a round trip of each answer.
      */
     private Known lookUp(String code) {
-        long generation = catalog.current();
-        Known cached = known.get(code);
-        if (cached != null && cached.generation() == generation) {
-            return cached;
-        }
+        return known.get(code, this::read);
+    }
+
+    private Known read(String code) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT name, level FROM division WHERE code = ?")) {
             s.setString(1, code);
             try (ResultSet rs = s.executeQuery()) {
-                Known read = rs.next() ? new Known(generation, rs.getString(1), DivisionLevel.forNumber(rs.getShort(2)))
-                        : new Known(generation, "", null);
-                if (known.size() >= MAX_KNOWN) {
-                    known.clear();
-                }
-                known.put(code, read);
-                return read;
+                return rs.next() ? new Known(rs.getString(1), DivisionLevel.forNumber(rs.getShort(2))) : new Known("", null);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+
+    /** The levels allowed, for messages: {@code city or county}. */
+    private static String wanted(Set<DivisionLevel> allowed) {
+        return allowed.stream().map(l -> l.name().substring("DIVISION_LEVEL_".length()).toLowerCase())
+                .sorted().reduce((a, b) -> a + " or " + b).orElse("");
     }
 
     /** The code prefix shared by every unit inside a division of the given level. */
