@@ -25,6 +25,7 @@ import io.qingliu.api.capacity.v1.SummarizeCoverageRequest;
 import io.qingliu.api.capacity.v1.SummarizeCoverageResponse;
 import io.qingliu.api.capacity.v1.TargetProgress;
 import io.qingliu.gateway.testing.Await;
+import io.qingliu.gateway.testing.ReportCsv;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -148,7 +149,7 @@ class ReportRoutesTest {
         registerAPlantOf2019();
         String plan = Suite.ziyangPlanId();
         Map<String, List<List<String>>> csv = csvAgreeingWithTheService(plan, FIXED.toString(), "512002000000");
-        for (List<String> row : rows(csv, "coverage_by_county")) {
+        for (List<String> row : ReportCsv.rows(csv, "coverage_by_county")) {
             assertEquals("512002000000", row.get(3), row.toString());
         }
     }
@@ -308,7 +309,7 @@ class ReportRoutesTest {
                     .header("Content-Disposition", startsWith("attachment;"));
             byte[] bytes = response.asByteArray();
             assertEquals(List.of((byte) 0xEF, (byte) 0xBB, (byte) 0xBF), List.of(bytes[0], bytes[1], bytes[2]), "BOM");
-            Map<String, List<List<String>>> csv = parse(new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8));
+            Map<String, List<List<String>>> csv = ReportCsv.parse(new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8));
             List<String> report = csv.get("report").get(1);
             Direct expected = Direct.ask(plan, LocalDate.parse(report.get(4)), area);
             if (Long.parseLong(report.get(7)) != expected.progress.getFeedSequence() && attempt < 25) {
@@ -318,7 +319,7 @@ class ReportRoutesTest {
             assertEquals(Long.toString(expected.progress.getFeedSequence()), report.get(7));
             assertEquals(expected.plan.getDisplayName(), report.get(3));
 
-            List<List<String>> targets = rows(csv, "targets");
+            List<List<String>> targets = ReportCsv.rows(csv, "targets");
             assertEquals(expected.progress.getTargetsCount(), targets.size());
             for (int i = 0; i < targets.size(); i++) {
                 TargetProgress t = expected.progress.getTargets(i);
@@ -330,10 +331,10 @@ class ReportRoutesTest {
                 assertEquals(t.getForecast(), Double.parseDouble(targets.get(i).get(9)), 0, t.getLabel());
             }
             int points = expected.progress.getTargetsList().stream().mapToInt(TargetProgress::getMonthlyCount).sum();
-            assertEquals(points, rows(csv, "monthly").size());
+            assertEquals(points, ReportCsv.rows(csv, "monthly").size());
 
             Map<String, List<String>> counties = new LinkedHashMap<>();
-            for (List<String> row : rows(csv, "coverage_by_county")) {
+            for (List<String> row : ReportCsv.rows(csv, "coverage_by_county")) {
                 // Each goal's totals row ("合计") carries the area's code, a county's own when the report is for one.
                 counties.put(row.get(1) + "/" + row.get(3) + ("合计".equals(row.get(4)) ? "/total" : ""), row);
             }
@@ -351,13 +352,13 @@ class ReportRoutesTest {
                 List<String> total = counties.get(goal.getKey() + "/" + totals.getCode() + "/total");
                 assertEquals(Integer.toString(totals.getCovered()), total.get(5));
                 assertEquals(Integer.toString(totals.getTotal()), total.get(6));
-                assertEquals(goal.getValue().getTownshipsCount(), rows(csv, "coverage_by_township").stream()
+                assertEquals(goal.getValue().getTownshipsCount(), ReportCsv.rows(csv, "coverage_by_township").stream()
                         .filter(r -> r.get(1).equals(goal.getKey())).count());
             }
 
-            List<String> uncovered = rows(csv, "uncovered").stream().map(r -> r.get(1) + "/" + r.get(3)).toList();
+            List<String> uncovered = ReportCsv.rows(csv, "uncovered").stream().map(r -> r.get(1) + "/" + r.get(3)).toList();
             assertEquals(expected.uncoveredCodes(), uncovered);
-            assertEquals(expected.progress.getLateProjectsCount(), rows(csv, "late_projects").size());
+            assertEquals(expected.progress.getLateProjectsCount(), ReportCsv.rows(csv, "late_projects").size());
             return csv;
         }
     }
@@ -397,64 +398,6 @@ class ReportRoutesTest {
             uncovered.forEach((goal, units) -> units.forEach(u -> out.add(goal + "/" + u.getCode())));
             return out;
         }
-    }
-
-    private static List<List<String>> rows(Map<String, List<List<String>>> csv, String section) {
-        // A block without data rows has no row naming it.
-        List<List<String>> block = csv.getOrDefault(section, List.of(List.of()));
-        return block.subList(1, block.size());
-    }
-
-    /** RFC 4180 blocks: each begins with a header row whose first field is "section"; blank lines part them. */
-    static Map<String, List<List<String>>> parse(String text) {
-        Map<String, List<List<String>>> out = new LinkedHashMap<>();
-        List<List<String>> block = null;
-        List<String> header = null;
-        int i = 0;
-        while (i < text.length()) {
-            List<String> row = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            for (; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i += 2;
-                    break;
-                } else {
-                    field.append(c);
-                }
-            }
-            row.add(field.toString());
-            if (row.size() == 1 && row.get(0).isEmpty()) {
-                block = null;
-                continue;
-            }
-            if (block == null) {
-                assertEquals("section", row.get(0), "a block begins with its header row");
-                header = row;
-                block = new ArrayList<>();
-                block.add(row);
-                continue;
-            }
-            assertEquals(header.size(), row.size(), "row of the width of its header: " + row);
-            block.add(row);
-            out.putIfAbsent(row.get(0), block);
-        }
-        return out;
     }
 
     private static void sleep() {

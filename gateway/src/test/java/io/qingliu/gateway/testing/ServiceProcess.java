@@ -2,6 +2,7 @@ package io.qingliu.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,49 @@ public final class ServiceProcess {
         this.port = port;
         this.env = env;
         this.log = Path.of("target", name + ".log");
+    }
+
+    /** project-service on its own database; at first start it imports Ziyang's divisions (its default). */
+    public static ServiceProcess projectService(int port, PostgresServer postgres, String jdbcUrl) {
+        return new ServiceProcess("project-service", port, Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
+                "QUARKUS_DATASOURCE_USERNAME", postgres.user(),
+                "QUARKUS_DATASOURCE_PASSWORD", postgres.password()));
+    }
+
+    /** capacity-service on its own database, reading the feed of the project-service on {@code projectPort}. */
+    public static ServiceProcess capacityService(int port, PostgresServer postgres, String jdbcUrl, int projectPort) {
+        return new ServiceProcess("capacity-service", port, Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
+                "QUARKUS_DATASOURCE_USERNAME", postgres.user(),
+                "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
+                "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
+                "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort)));
+    }
+
+    /** The gateway's own packaged jar, calling the two services on their ports. */
+    public static ServiceProcess gateway(int port, int projectPort, int capacityPort) {
+        return new ServiceProcess("gateway", port, Map.of(
+                "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
+                "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort),
+                "QUARKUS_GRPC_CLIENTS_CAPACITY_HOST", "127.0.0.1",
+                "QUARKUS_GRPC_CLIENTS_CAPACITY_PORT", Integer.toString(capacityPort),
+                // A stopped service should be reported quickly.
+                "QINGLIU_GATEWAY_HEALTH_TIMEOUT", "1s"));
+    }
+
+    /** A port nobody listens on now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** True while the process runs. */
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
     }
 
     public int port() {

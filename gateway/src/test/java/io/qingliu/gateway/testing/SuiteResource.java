@@ -1,14 +1,8 @@
 package io.qingliu.gateway.testing;
 
+import static io.qingliu.gateway.testing.ServiceProcess.freePort;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 
 /**
@@ -23,46 +17,17 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
     static final String PROJECT_DB = "qingliu_gw_project";
     static final String CAPACITY_DB = "qingliu_gw_capacity";
 
-    private static EmbeddedPostgres embedded;
+    private static PostgresServer postgres;
     private static ServiceProcess projectService;
     private static ServiceProcess capacityService;
 
     @Override
     public Map<String, String> start() {
-        String serverUrl;
-        String user;
-        String password;
-        String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
-        if (configured != null && !configured.isBlank()) {
-            serverUrl = configured.substring(0, configured.lastIndexOf('/') + 1);
-            user = System.getenv().getOrDefault("QUARKUS_DATASOURCE_USERNAME", "postgres");
-            password = System.getenv().getOrDefault("QUARKUS_DATASOURCE_PASSWORD", "");
-        } else {
-            try {
-                embedded = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not start an embedded PostgreSQL", e);
-            }
-            String url = embedded.getJdbcUrl("postgres", "postgres");
-            serverUrl = url.substring(0, url.lastIndexOf('/') + 1);
-            user = "postgres";
-            password = "";
-        }
-        recreate(serverUrl, user, password, PROJECT_DB);
-        recreate(serverUrl, user, password, CAPACITY_DB);
-
-        int projectPort = freePort();
-        projectService = new ServiceProcess("project-service", projectPort, Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", serverUrl + PROJECT_DB,
-                "QUARKUS_DATASOURCE_USERNAME", user,
-                "QUARKUS_DATASOURCE_PASSWORD", password));
+        postgres = PostgresServer.configuredOrEmbedded();
+        projectService = ServiceProcess.projectService(freePort(), postgres, postgres.freshDatabase(PROJECT_DB));
         projectService.start();
-        capacityService = new ServiceProcess("capacity-service", freePort(), Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", serverUrl + CAPACITY_DB,
-                "QUARKUS_DATASOURCE_USERNAME", user,
-                "QUARKUS_DATASOURCE_PASSWORD", password,
-                "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
-                "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort)));
+        capacityService = ServiceProcess.capacityService(freePort(), postgres, postgres.freshDatabase(CAPACITY_DB),
+                projectService.port());
         capacityService.start();
 
         String project = Integer.toString(projectService.port());
@@ -87,12 +52,8 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         if (projectService != null) {
             projectService.stop();
         }
-        if (embedded != null) {
-            try {
-                embedded.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -103,23 +64,5 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
     /** capacity-service's process, to stop and start it in tests of outages. */
     public static ServiceProcess capacityService() {
         return capacityService;
-    }
-
-    private static void recreate(String serverUrl, String user, String password, String database) {
-        try (Connection c = DriverManager.getConnection(serverUrl + "postgres", user, password);
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create database " + database, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
