@@ -37,6 +37,7 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
 import io.qingliu.gateway.testing.Await;
+import io.qingliu.gateway.testing.FaultyLink;
 import io.qingliu.gateway.testing.PostgresServer;
 import io.qingliu.gateway.testing.ReportCsv;
 import io.qingliu.gateway.testing.ServiceProcess;
@@ -78,9 +79,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * gateway's HTTP/JSON (the very program {@code deploy/local/run --demo} runs), Anyue's county
  * system moves one of its late plants to operation over gRPC, and the progress the gateway
  * shows, the report's numbers, capacity-service's own answers and what the registry holds agree
- * at every step. Then each service is stopped in turn: without capacity-service the gateway says
- * so (503 naming it, readiness DOWN) while writes to the registry go on and reach the answers
- * once it is back; without project-service coverage and the report still answer.
+ * at every step. The gateway reaches project-service over a link that can drop a connection: a
+ * read it cuts is retried unseen, a write is not (the client's request id makes its own retry
+ * safe); a frozen project-service is a 504 after the deadline, not a hang. Then each service is
+ * stopped in turn: without capacity-service the gateway says so (503 naming it, readiness DOWN)
+ * while writes to the registry go on and reach the answers once it is back; without
+ * project-service coverage and the report still answer.
  *
  * The steps build on one another, in order, on one registry.
  */
@@ -92,11 +96,15 @@ class ThreeYearPlanEndToEndIT {
     private static final String ANYUE = "512021000000";
     private static final String LEZHI = "512022000000";
     private static final Duration CONVERGE = Duration.ofSeconds(90);
+    /** The gateway's deadline per call, short so that the frozen-service step is quick. */
+    private static final Duration DEADLINE = Duration.ofSeconds(3);
 
     private PostgresServer postgres;
     private ServiceProcess projectService;
     private ServiceProcess capacityService;
     private ServiceProcess gateway;
+    /** The network between the gateway and project-service. */
+    private FaultyLink link;
     private ManagedChannel projectChannel;
     private ManagedChannel capacityChannel;
     /** What a county system holds: a plain gRPC client of project-service. */
@@ -120,7 +128,9 @@ class ThreeYearPlanEndToEndIT {
         capacityService = ServiceProcess.capacityService(ServiceProcess.freePort(), postgres,
                 postgres.freshDatabase("qingliu_e2e_capacity"), projectService.port());
         capacityService.start();
-        gateway = ServiceProcess.gateway(ServiceProcess.freePort(), projectService.port(), capacityService.port());
+        link = new FaultyLink(projectService.port());
+        gateway = ServiceProcess.gateway(ServiceProcess.freePort(), link.port(), capacityService.port(),
+                DEADLINE.toMillis() + "ms");
         gateway.start();
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = gateway.port();
@@ -142,6 +152,9 @@ class ThreeYearPlanEndToEndIT {
             if (p != null) {
                 p.stop();
             }
+        }
+        if (link != null) {
+            link.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -282,6 +295,62 @@ class ThreeYearPlanEndToEndIT {
 
     @Test
     @Order(6)
+    void aReadWhoseConnectionDropsIsRetriedUnseen() {
+        int cuts = link.cuts();
+        link.cutNextRequest();
+        assertEquals(commissioned, given().get("/api/v1/" + commissioned).then().statusCode(200).extract().jsonPath()
+                .getString("name"));
+        assertEquals(cuts + 1, link.cuts(), "the first attempt was cut");
+    }
+
+    @Test
+    @Order(7)
+    void aWriteWhoseConnectionDropsIsNotRetriedButTheClientsRequestIdMakesItsRetrySafe() {
+        int facilities = facilityCount();
+        String site = """
+                {"displayName": "乐至县生活垃圾焚烧发电厂", "type": "FACILITY_TYPE_GARBAGE_DISPOSAL_SITE",
+                 "locationCode": "%s", "capacityTonnesPerDay": 600, "operatingState": "OPERATING_STATE_PLANNED"}"""
+                .formatted(townWithoutAPlant(LEZHI));
+        String requestId = UUID.randomUUID().toString();
+
+        int cuts = link.cuts();
+        link.cutNextRequest();
+        JsonPath lost = given().contentType(ContentType.JSON).body(site).queryParam("requestId", requestId)
+                .post("/api/v1/facilities").then().statusCode(503).extract().jsonPath();
+        assertEquals(cuts + 1, link.cuts());
+        assertEquals("project-service", lost.getString("error.details.find { it.reason != null }.metadata.service"));
+        assertEquals(facilities, facilityCount(), "the gateway did not retry the write on its own");
+
+        String first = given().contentType(ContentType.JSON).body(site).queryParam("requestId", requestId)
+                .post("/api/v1/facilities").then().statusCode(200).extract().jsonPath().getString("name");
+        String again = given().contentType(ContentType.JSON).body(site).queryParam("requestId", requestId)
+                .post("/api/v1/facilities").then().statusCode(200).extract().jsonPath().getString("name");
+        assertEquals(first, again);
+        assertEquals(facilities + 1, facilityCount(), "written once");
+    }
+
+    @Test
+    @Order(8)
+    void aFrozenProjectServiceIsADeadlineNotAHang() {
+        projectService.freeze();
+        try {
+            long start = System.nanoTime();
+            JsonPath late = given().get("/api/v1/" + commissioned).then().statusCode(504).extract().jsonPath();
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals("DEADLINE_EXCEEDED", late.getString("error.status"));
+            assertEquals("project-service", late.getString("error.details.find { it.reason != null }.metadata.service"));
+            assertTrue(waited.compareTo(DEADLINE) >= 0 && waited.compareTo(DEADLINE.multipliedBy(5)) < 0,
+                    "answered after the deadline, not before and not never: " + waited);
+            // What capacity-service answers from its read model does not wait for the registry.
+            given().get("/api/v1/" + plan + "/progress").then().statusCode(200);
+        } finally {
+            projectService.thaw();
+        }
+        given().get("/api/v1/" + commissioned).then().statusCode(200);
+    }
+
+    @Test
+    @Order(9)
     void withCapacityServiceDownTheGatewaySaysSoAndRegistryWritesReachTheAnswersOnceItIsBack() {
         PlanProgress before = progressAgreeingWithTheRegistry();
         String lezhiTown = townWithoutAPlant(LEZHI);
@@ -316,7 +385,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void withProjectServiceDownCoverageAndTheReportStillAnswer() {
         SummarizeCoverageResponse before = coverage("");
         String coverageJson = given().queryParam("breakdown", "county").queryParam("asOfDate", today.toString())
@@ -494,6 +563,18 @@ class ThreeYearPlanEndToEndIT {
     private static CoverageFigures county(SummarizeCoverageResponse coverage, String code) {
         return coverage.getCountiesList().stream().filter(c -> c.getCode().equals(code)).findFirst()
                 .orElseThrow(() -> new AssertionError("no county " + code + " in " + coverage));
+    }
+
+    private int facilityCount() {
+        int count = 0;
+        String token = "";
+        do {
+            ListFacilitiesResponse page = registry.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
+                    .setPageToken(token).build());
+            count += page.getFacilitiesCount();
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return count;
     }
 
     /** A town of the county where no sewage plant stands nor is planned. */

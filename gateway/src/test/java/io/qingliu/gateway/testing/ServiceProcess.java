@@ -50,13 +50,14 @@ public final class ServiceProcess {
                 "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort)));
     }
 
-    /** The gateway's own packaged jar, calling the two services on their ports. */
-    public static ServiceProcess gateway(int port, int projectPort, int capacityPort) {
+    /** The gateway's own packaged jar, calling the two services on their ports with this deadline per call. */
+    public static ServiceProcess gateway(int port, int projectPort, int capacityPort, String deadline) {
         return new ServiceProcess("gateway", port, Map.of(
                 "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
                 "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort),
                 "QUARKUS_GRPC_CLIENTS_CAPACITY_HOST", "127.0.0.1",
                 "QUARKUS_GRPC_CLIENTS_CAPACITY_PORT", Integer.toString(capacityPort),
+                "QINGLIU_GATEWAY_DEADLINE", deadline,
                 // A stopped service should be reported quickly.
                 "QINGLIU_GATEWAY_HEALTH_TIMEOUT", "1s"));
     }
@@ -67,6 +68,33 @@ public final class ServiceProcess {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Freezes the process (SIGSTOP): it keeps its connections but answers nothing, like a hung service. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen process go on (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private synchronized void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
