@@ -7,20 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bodies the gateway cannot turn into a request are 400s whose BadRequest names the field, as
- * JSON names it under the request: a value of the wrong type, a nested one, a repeated element's.
+ * JSON names it under the request: a value of the wrong type, a nested one, a repeated element's,
+ * and a body over the size limit (1M here as in production), whether it declares its length or
+ * comes chunked. None is a 500, a bare 413 or a connection closed without an answer.
  */
 @QuarkusTest
 @TestProfile(SuiteProfile.class)
 class BadBodiesTest {
+
+    private static final int LIMIT = 1024 * 1024;
+
+    @TestHTTPResource("/api/v1/facilities")
+    URI facilities;
 
     @Test
     void aValueOfTheWrongTypeIsNamedByItsField() {
@@ -46,6 +61,45 @@ class BadBodiesTest {
         assertNamed("effectiveDate", "\"2024-05-01\"", post("/api/v1/projects/999999999:transition",
                 "{\"state\": \"PROJECT_STATE_APPROVED\", \"effectiveDate\": \"2024-05-01\"}"));
         assertNamed("body", "an array", post("/api/v1/projects", "[1]"));
+    }
+
+    @Test
+    void aBodyOverTheLimitWithItsLengthIs400NamingTheBody() {
+        JsonPath error = given().contentType(ContentType.JSON).body(facilityOf(LIMIT + 1000)).post("/api/v1/facilities")
+                .then().statusCode(400).body("error.status", equalTo("INVALID_ARGUMENT")).extract().jsonPath();
+        assertEquals(List.of("body"), Suite.violatedFields(error));
+        assertTrue(error.getString("error.message").contains(String.valueOf(LIMIT)), error.prettify());
+        // The connection pool's next request is answered as usual.
+        given().get("/api/v1/divisions/512002000000").then().statusCode(200);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs400NamingTheBodyAndOneWithinItIsRead() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> tooLarge = client.send(chunked(facilityOf(3 * LIMIT)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, tooLarge.statusCode(), tooLarge.body());
+        JsonPath error = JsonPath.from(tooLarge.body());
+        assertEquals("INVALID_ARGUMENT", error.getString("error.status"));
+        assertEquals(List.of("body"), Suite.violatedFields(error));
+
+        // Within the limit, a chunked body reaches the route whole: its wrong-typed field is named.
+        HttpResponse<String> small = client.send(chunked("{\"capacityTonnesPerDay\": \"abc\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, small.statusCode(), small.body());
+        assertEquals(List.of("facility.capacityTonnesPerDay"), Suite.violatedFields(JsonPath.from(small.body())));
+    }
+
+    private HttpRequest chunked(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // A publisher of unknown length: HTTP/1.1 sends it with Transfer-Encoding: chunked.
+        return HttpRequest.newBuilder(facilities).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
+    }
+
+    /** A facility whose name makes the body this many bytes long, give or take a few. */
+    private static String facilityOf(int bytes) {
+        return "{\"displayName\": \"" + "x".repeat(bytes) + "\"}";
     }
 
     private static JsonPath post(String path, String body) {
