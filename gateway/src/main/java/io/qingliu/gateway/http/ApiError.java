@@ -33,6 +33,11 @@ public final class ApiError {
 
     /** With an HTTP status more precise than the code's (JAX-RS's 405, 406, 415). */
     public static Response response(int http, Status.Code code, String message, List<Any> details) {
+        return Response.status(http).type(MediaType.APPLICATION_JSON_TYPE).entity(json(http, code, message, details)).build();
+    }
+
+    /** The body alone, for answers written below JAX-RS (the body-size limit). */
+    public static String json(int http, Status.Code code, String message, List<Any> details) {
         ObjectNode error = JSON.createObjectNode();
         error.put("code", http);
         error.put("message", message == null ? "" : message);
@@ -47,7 +52,7 @@ public final class ApiError {
         }
         ObjectNode body = JSON.createObjectNode();
         body.set("error", error);
-        return Response.status(http).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
+        return body.toString();
     }
 
     /** An error the gateway finds itself, with an ErrorInfo of this reason. */
@@ -63,11 +68,15 @@ public final class ApiError {
 
     /** 400 naming the parameter, with the ErrorInfo and BadRequest a service would send. */
     public static Response invalidParameter(String field, String description) {
+        return response(Status.Code.INVALID_ARGUMENT, field + " " + description, invalidParameterDetails(field, description));
+    }
+
+    /** The ErrorInfo and the BadRequest naming one field. */
+    public static List<Any> invalidParameterDetails(String field, String description) {
         ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason("INVALID_ARGUMENT").build();
         BadRequest violations = BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
                 .setField(field).setDescription(description)).build();
-        return response(Status.Code.INVALID_ARGUMENT, field + " " + description,
-                List.of(Any.pack(info), Any.pack(violations)));
+        return List.of(Any.pack(info), Any.pack(violations));
     }
 
     /** The HTTP status of a gRPC code (AIP-193's table). */

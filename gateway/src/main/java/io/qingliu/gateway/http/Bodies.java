@@ -27,26 +27,40 @@ public final class Bodies {
     private Bodies() {
     }
 
-    /** Merges the JSON body into the builder; {@code field} names the body in violations (e.g. {@code facility}). */
+    /**
+     * Merges the JSON body into the builder. {@code field} is the request field the body is (e.g.
+     * {@code facility}), so that violations name {@code facility.capacityTonnesPerDay}; empty when
+     * the body is the whole request ({@code body: "*"}), whose fields are then named as they are.
+     */
     public static <B extends Message.Builder> B parse(String body, B builder, String field) {
         if (body == null || body.isBlank()) {
-            throw new InvalidParameterException(field, "is required: send it as the JSON body");
+            throw new InvalidParameterException(field.isEmpty() ? "body" : field, "is required: send it as the JSON body");
         }
         try {
             PARSER.merge(body, builder);
             return builder;
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // JsonFormat names the value but not where it is: find the field it belongs to.
+            BodyShapes.firstMisfit(body, builder.getDescriptorForType(), field).ifPresent(misfit -> {
+                throw new InvalidParameterException(misfit.field(), misfit.description());
+            });
+            throw unlocated(e, builder, field);
+        }
+    }
+
+    private static InvalidParameterException unlocated(Exception e, Message.Builder builder, String prefix) {
+        String field = prefix.isEmpty() ? "body" : prefix;
+        if (e instanceof InvalidProtocolBufferException) {
             String message = e.getMessage() == null ? "is not valid JSON" : e.getMessage();
             Matcher unknown = UNKNOWN_FIELD.matcher(message);
             if (unknown.find()) {
-                throw new InvalidParameterException(field + "." + unknown.group(1), "is not a field of "
+                return new InvalidParameterException(prefix.isEmpty() ? unknown.group(1) : prefix + "." + unknown.group(1), "is not a field of "
                         + builder.getDescriptorForType().getName());
             }
-            throw new InvalidParameterException(field, "cannot be read: " + message);
-        } catch (RuntimeException e) {
-            // JsonFormat lets some malformed input escape as Gson's or its own runtime errors.
-            throw new InvalidParameterException(field, "is not valid JSON: " + e.getMessage());
+            return new InvalidParameterException(field, "cannot be read: " + message);
         }
+        // JsonFormat lets some malformed input escape as Gson's or its own runtime errors.
+        return new InvalidParameterException(field, "is not valid JSON: " + e.getMessage());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.qingliu.gateway.http;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -18,6 +19,7 @@ import com.google.rpc.RetryInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * Proto messages as HTTP bodies, written the way gRPC-JSON writes them (lowerCamelCase names,
@@ -25,18 +27,26 @@ import jakarta.ws.rs.core.Response;
  */
 public final class ProtoJson {
 
-    /** The error details a service may send; an {@code Any} prints with its {@code @type}. */
+    /** The error details a service may send (the standard google.rpc ones). */
+    private static final List<Descriptor> ERROR_DETAIL_TYPES = List.of(ErrorInfo.getDescriptor(),
+            BadRequest.getDescriptor(), PreconditionFailure.getDescriptor(), QuotaFailure.getDescriptor(),
+            RetryInfo.getDescriptor(), DebugInfo.getDescriptor(), RequestInfo.getDescriptor(),
+            ResourceInfo.getDescriptor(), Help.getDescriptor(), LocalizedMessage.getDescriptor());
+
+    /** So that an {@code Any} of those prints with its {@code @type}. */
     static final JsonFormat.TypeRegistry ERROR_DETAILS = JsonFormat.TypeRegistry.newBuilder()
-            .add(ErrorInfo.getDescriptor()).add(BadRequest.getDescriptor()).add(PreconditionFailure.getDescriptor())
-            .add(QuotaFailure.getDescriptor()).add(RetryInfo.getDescriptor()).add(DebugInfo.getDescriptor())
-            .add(RequestInfo.getDescriptor()).add(ResourceInfo.getDescriptor()).add(Help.getDescriptor())
-            .add(LocalizedMessage.getDescriptor()).build();
+            .add(ERROR_DETAIL_TYPES).build();
 
     // Zeros and empty lists are written out: "covered": 0 says more to a reader than a missing field.
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS)
             .alwaysPrintFieldsWithNoPresence();
 
     private ProtoJson() {
+    }
+
+    /** The detail types an error body may carry, each printed with its {@code @type} (the OpenAPI document lists them). */
+    public static List<Descriptor> errorDetailTypes() {
+        return ERROR_DETAIL_TYPES;
     }
 
     public static String print(MessageOrBuilder message) {

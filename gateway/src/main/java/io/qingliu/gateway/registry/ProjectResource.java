@@ -65,7 +65,7 @@ public class ProjectResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "CreateProject: body {project, newFacility, requestId}")
     public Response create(String body) {
-        var request = Bodies.parse(body, CreateProjectRequest.newBuilder(), "body").build();
+        var request = Bodies.parse(body, CreateProjectRequest.newBuilder(), "").build();
         return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.createProject(request)));
     }
 
@@ -103,7 +103,7 @@ public class ProjectResource {
         if (colon <= 0 || !projectMethod.substring(colon + 1).equals("transition")) {
             throw new NotFoundException("no route for POST projects/" + projectMethod + "; a project answers :transition");
         }
-        TransitionProjectRequest.Builder request = Bodies.parse(body, TransitionProjectRequest.newBuilder(), "body")
+        TransitionProjectRequest.Builder request = Bodies.parse(body, TransitionProjectRequest.newBuilder(), "")
                 .setName("projects/" + projectMethod.substring(0, colon));
         Params.ifPresent(Bodies.ifMatch(ifMatch), request::setEtag);
         return ProtoJson.ok(calls.write(Service.PROJECT, project, s -> s.transitionProject(request.build())));

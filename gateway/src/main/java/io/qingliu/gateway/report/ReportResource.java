@@ -15,6 +15,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * A plan's progress report as HTML, CSV or Excel. The figures are capacity-service's answers
@@ -48,6 +52,11 @@ public class ReportResource {
     @GET
     @Operation(summary = "Progress report of a plan as of a date, for its city or one county: format=html|csv|xlsx "
             + "(or Accept: text/html, text/csv, " + XlsxReport.MEDIA_TYPE + "; default html)")
+    @APIResponse(responseCode = "200", description = "The report in the format asked for; CSV and Excel as an attachment",
+            content = {
+                @Content(mediaType = "text/html", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = XlsxReport.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
     public Response report(@PathParam("plan") String plan, @QueryParam("asOfDate") String asOfDate,
             @QueryParam("areaCode") String areaCode, @QueryParam("format") String format,
             @Context HttpHeaders headers) {

@@ -74,14 +74,14 @@ class RegistryWritesTest {
     }
 
     @Test
-    void malformedJsonAndWrongTypesAre400NamingTheBody() {
+    void malformedJsonIs400NamingTheBodyAndAWrongTypeNamesItsField() {
         JsonPath malformed = given().contentType(ContentType.JSON).body("{\"displayName\": ")
                 .post("/api/v1/facilities").then().statusCode(400).extract().jsonPath();
         assertEquals(List.of("facility"), Suite.violatedFields(malformed));
         JsonPath wrongType = given().contentType(ContentType.JSON)
                 .body(POINT.replace("\"locationCode\"", "\"capacityTonnesPerDay\": \"lots\", \"locationCode\""))
                 .post("/api/v1/facilities").then().statusCode(400).extract().jsonPath();
-        assertEquals(List.of("facility"), Suite.violatedFields(wrongType));
+        assertEquals(List.of("facility.capacityTonnesPerDay"), Suite.violatedFields(wrongType));
         assertTrue(wrongType.getString("error.message").contains("lots"), wrongType.prettify());
     }
 
@@ -128,7 +128,7 @@ class RegistryWritesTest {
         given().contentType(ContentType.JSON).header("If-Match", "\"stale\"")
                 .body("{\"state\": \"PROJECT_STATE_APPROVED\", \"effectiveDate\": \"" + today + "\"}")
                 .post("/api/v1/projects/" + id + ":transition").then().statusCode(400)
-                .body("error.details[1].fieldViolations[0].field", equalTo("body")); // a date is {year, month, day}
+                .body("error.details[1].fieldViolations[0].field", equalTo("effectiveDate")); // a date is {year, month, day}
         given().contentType(ContentType.JSON).header("If-Match", "\"stale\"")
                 .body("{\"state\": \"PROJECT_STATE_APPROVED\", \"effectiveDate\": " + todayJson + "}")
                 .post("/api/v1/projects/" + id + ":transition").then().statusCode(409).body("error.status", equalTo("ABORTED"));
