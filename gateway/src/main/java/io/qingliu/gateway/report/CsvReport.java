@@ -14,7 +14,7 @@ import java.util.List;
  * begin with a {@code section} column naming the table. Rows are written as they are pulled, so
  * the uncovered units stream page by page.
  */
-final class CsvReport {
+public final class CsvReport {
 
     private CsvReport() {
     }
@@ -46,8 +46,8 @@ final class CsvReport {
         w.flush();
     }
 
-    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-    static String quote(String s) {
+    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled (the export uses it too). */
+    public static String quote(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ',' || c == '"' || c == '\r' || c == '\n') {

@@ -1,0 +1,134 @@
+package io.qingliu.gateway.coverage;
+
+import com.google.type.Date;
+import io.qingliu.api.capacity.v1.CapacityServiceGrpc.CapacityServiceBlockingStub;
+import io.qingliu.api.capacity.v1.GoalUnit;
+import io.qingliu.api.capacity.v1.GoalUnitStatus;
+import io.qingliu.api.capacity.v1.ListGoalUnitsRequest;
+import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
+import io.qingliu.gateway.downstream.Calls;
+import io.qingliu.gateway.downstream.Service;
+import io.qingliu.gateway.http.InvalidParameterException;
+import io.qingliu.gateway.http.Params;
+import io.qingliu.gateway.report.CsvReport;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code {goal}:exportUnits}: every unit of a goal with its status on a date, as CSV (UTF-8 with
+ * BOM, RFC 4180; columns code, name, kind, county, township, basin, covered, covered_since). The
+ * body streams: ListGoalUnits is asked page by page while the rows are written, so the gateway
+ * holds one page, never the list.
+ *
+ * <p>The first page is fetched before the first byte, so that an unknown goal or a bad area, date
+ * or filter is a proper 4xx; a failure on a later page can only cut the body short. Every page is
+ * asked for the date the first answer resolved. Each page reads its own snapshot: the
+ * {@code Qingliu-Feed-Sequence} header is the first page's, and a change applied by the feed
+ * while the export runs shows in the pages written after it (the log names the last sequence).
+ */
+@ApplicationScoped
+public class UnitsExport {
+
+    static final String MEDIA_TYPE = "text/csv";
+
+    private static final Logger LOG = Logger.getLogger(UnitsExport.class);
+    private static final Pattern AREA_CODE = Pattern.compile("\\d{12}");
+    private static final String HEADER = "code,name,kind,county,township,basin,covered,covered_since\r\n";
+
+    /** Units asked for per ListGoalUnits page (the service's maximum is 10,000; the tests ask fewer, to page). */
+    @ConfigProperty(name = "qingliu.gateway.export-page-size", defaultValue = "10000")
+    int pageSize;
+
+    @GrpcClient("capacity")
+    CapacityServiceBlockingStub capacity;
+
+    @Inject
+    Calls calls;
+
+    Response csv(String goal, String areaCode, String asOfDate, String filter) {
+        Date date = Params.date("asOfDate", asOfDate);
+        String area = Params.text(areaCode).trim();
+        if (!area.isEmpty() && !AREA_CODE.matcher(area).matches()) {
+            throw new InvalidParameterException("areaCode", "must be a division code of 12 digits, not \"" + areaCode + "\"");
+        }
+        var request = ListGoalUnitsRequest.newBuilder().setGoal(goal).setAreaCode(area).setFilter(Params.text(filter))
+                .setPageSize(pageSize);
+        Params.ifPresent(date, request::setAsOfDate);
+        ListGoalUnitsRequest asked = request.build();
+        ListGoalUnitsResponse first = calls.read(Service.CAPACITY, capacity, s -> s.listGoalUnits(asked));
+        // The page token is bound to the date: the next pages ask for the day the service resolved.
+        ListGoalUnitsRequest next = asked.toBuilder().setAsOfDate(first.getAsOfDate()).build();
+        StreamingOutput body = out -> write(next, first, out);
+        return Response.ok(body, MEDIA_TYPE + ";charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"" + fileName(goal, area, first.getAsOfDate()) + "\"")
+                .header("Qingliu-Feed-Sequence", first.getFeedSequence())
+                .header("Qingliu-Total-Size", first.getTotalSize())
+                .build();
+    }
+
+    private void write(ListGoalUnitsRequest request, ListGoalUnitsResponse first, OutputStream out) throws IOException {
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        w.write('\uFEFF');
+        w.write(HEADER);
+        ListGoalUnitsResponse page = first;
+        long rows = 0;
+        while (true) {
+            for (GoalUnitStatus status : page.getUnitsList()) {
+                row(w, status);
+            }
+            rows += page.getUnitsCount();
+            if (page.getNextPageToken().isEmpty()) {
+                break;
+            }
+            var ask = request.toBuilder().setPageToken(page.getNextPageToken()).build();
+            page = calls.read(Service.CAPACITY, capacity, s -> s.listGoalUnits(ask));
+        }
+        w.flush();
+        if (page.getFeedSequence() != first.getFeedSequence()) {
+            LOG.infof("export of %s: %d rows, feed sequence %d on the first page, %d on the last", request.getGoal(), rows,
+                    first.getFeedSequence(), page.getFeedSequence());
+        }
+    }
+
+    private static void row(Writer w, GoalUnitStatus status) throws IOException {
+        GoalUnit u = status.getUnit();
+        w.write(u.getCode());
+        w.write(',');
+        w.write(CsvReport.quote(u.getDisplayName()));
+        w.write(',');
+        w.write(u.getKind().name());
+        w.write(',');
+        w.write(u.getCountyCode());
+        w.write(',');
+        w.write(u.getTownshipCode());
+        w.write(',');
+        w.write(CsvReport.quote(u.getBasin()));
+        w.write(status.getCovered() ? ",true," : ",false,");
+        if (status.hasCoveredSince()) {
+            Date d = status.getCoveredSince();
+            w.write(String.format("%04d-%02d-%02d", d.getYear(), d.getMonth(), d.getDay()));
+        }
+        w.write("\r\n");
+    }
+
+    /** ASCII only, so that no header encoding is needed: units-12-town-sewage-512000000000-2020-12-31.csv. */
+    private static String fileName(String goal, String area, Date date) {
+        String[] parts = goal.split("/");
+        String name = parts.length == 4 ? parts[1] + "-" + parts[3] : goal;
+        return ("units-" + name + "-" + (area.isEmpty() ? "all" : area) + "-"
+                + String.format("%04d-%02d-%02d", date.getYear(), date.getMonth(), date.getDay()) + ".csv")
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}
