@@ -12,6 +12,7 @@ import io.qingliu.gateway.http.InvalidParameterException;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.report.CsvReport;
 import io.quarkus.grpc.GrpcClient;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +23,10 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -30,7 +35,7 @@ import org.jboss.logging.Logger;
  * {@code {goal}:exportUnits}: every unit of a goal with its status on a date, as CSV (UTF-8 with
  * BOM, RFC 4180; columns code, name, kind, county, township, basin, covered, covered_since). The
  * body streams: ListGoalUnits is asked page by page while the rows are written, so the gateway
- * holds one page, never the list.
+ * holds two pages (the one it writes, the next one it fetches meanwhile), never the list.
  *
  * <p>The first page is fetched before the first byte, so that an unknown goal or a bad area, date
  * or filter is a proper 4xx; a failure on a later page can only cut the body short. Every page is
@@ -56,6 +61,21 @@ public class UnitsExport {
 
     @Inject
     Calls calls;
+
+    /**
+     * The next page is fetched while the current one is written, so that capacity-service's query
+     * and the gateway's writing overlap instead of taking turns: one thread per running export.
+     */
+    private final ExecutorService prefetch = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "units-export-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @PreDestroy
+    void stop() {
+        prefetch.shutdownNow();
+    }
 
     Response csv(String goal, String areaCode, String asOfDate, String filter) {
         Date date = Params.date("asOfDate", asOfDate);
@@ -83,22 +103,52 @@ public class UnitsExport {
         w.write('\uFEFF');
         w.write(HEADER);
         ListGoalUnitsResponse page = first;
+        Future<ListGoalUnitsResponse> next = fetchAfter(request, page);
         long rows = 0;
-        while (true) {
-            for (GoalUnitStatus status : page.getUnitsList()) {
-                row(w, status);
+        try {
+            while (true) {
+                for (GoalUnitStatus status : page.getUnitsList()) {
+                    row(w, status);
+                }
+                rows += page.getUnitsCount();
+                if (next == null) {
+                    break;
+                }
+                page = await(next);
+                next = fetchAfter(request, page);
             }
-            rows += page.getUnitsCount();
-            if (page.getNextPageToken().isEmpty()) {
-                break;
+        } finally {
+            if (next != null) {
+                next.cancel(true); // the client went away: stop asking
             }
-            var ask = request.toBuilder().setPageToken(page.getNextPageToken()).build();
-            page = calls.read(Service.CAPACITY, capacity, s -> s.listGoalUnits(ask));
         }
         w.flush();
         if (page.getFeedSequence() != first.getFeedSequence()) {
             LOG.infof("export of %s: %d rows, feed sequence %d on the first page, %d on the last", request.getGoal(), rows,
                     first.getFeedSequence(), page.getFeedSequence());
+        }
+    }
+
+    /** The page after this one, being fetched; null after the last page. */
+    private Future<ListGoalUnitsResponse> fetchAfter(ListGoalUnitsRequest request, ListGoalUnitsResponse page) {
+        if (page.getNextPageToken().isEmpty()) {
+            return null;
+        }
+        var ask = request.toBuilder().setPageToken(page.getNextPageToken()).build();
+        return prefetch.submit(() -> calls.read(Service.CAPACITY, capacity, s -> s.listGoalUnits(ask)));
+    }
+
+    private static ListGoalUnitsResponse await(Future<ListGoalUnitsResponse> page) throws IOException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // a DownstreamException: the body is cut short, the status was already sent
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching the next page", e);
         }
     }
 
@@ -118,7 +168,11 @@ public class UnitsExport {
         w.write(status.getCovered() ? ",true," : ",false,");
         if (status.hasCoveredSince()) {
             Date d = status.getCoveredSince();
-            w.write(String.format("%04d-%02d-%02d", d.getYear(), d.getMonth(), d.getDay()));
+            w.write(Integer.toString(d.getYear()));
+            w.write(d.getMonth() < 10 ? "-0" : "-");
+            w.write(Integer.toString(d.getMonth()));
+            w.write(d.getDay() < 10 ? "-0" : "-");
+            w.write(Integer.toString(d.getDay()));
         }
         w.write("\r\n");
     }
