@@ -105,7 +105,7 @@ public class CoverageResource {
         return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.getCoverageEvidence(request.build())));
     }
 
-    static String goalName(String plan, String goal) {
+    private static String goalName(String plan, String goal) {
         return "plans/" + plan + "/coverageGoals/" + goal;
     }
 }

@@ -6,6 +6,7 @@ import io.qingliu.api.capacity.v1.GoalUnit;
 import io.qingliu.api.capacity.v1.GoalUnitStatus;
 import io.qingliu.api.capacity.v1.ListGoalUnitsRequest;
 import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
+import io.qingliu.api.common.v1.DivisionKind;
 import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.InvalidParameterException;
@@ -17,11 +18,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +49,11 @@ public class UnitsExport {
 
     private static final Logger LOG = Logger.getLogger(UnitsExport.class);
     private static final Pattern AREA_CODE = Pattern.compile("\\d{12}");
-    private static final String HEADER = "code,name,kind,county,township,basin,covered,covered_since\r\n";
+    private static final byte[] BOM_AND_HEADER = "\uFEFFcode,name,kind,county,township,basin,covered,covered_since\r\n"
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] COVERED = ",true,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_COVERED = ",false,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] KIND_NAMES = kindNames();
 
     /** Units asked for per ListGoalUnits page (the service's maximum is 10,000; the tests ask fewer, to page). */
     @ConfigProperty(name = "qingliu.gateway.export-page-size", defaultValue = "10000")
@@ -98,10 +101,10 @@ public class UnitsExport {
                 .build();
     }
 
-    private void write(ListGoalUnitsRequest request, ListGoalUnitsResponse first, OutputStream out) throws IOException {
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        w.write('\uFEFF');
-        w.write(HEADER);
+    private void write(ListGoalUnitsRequest request, ListGoalUnitsResponse first, OutputStream body) throws IOException {
+        // Bytes, not a Writer: the services' strings are UTF-8 already (see CsvReport.writeQuoted).
+        OutputStream w = new BufferedOutputStream(body, 1 << 16);
+        w.write(BOM_AND_HEADER);
         ListGoalUnitsResponse page = first;
         Future<ListGoalUnitsResponse> next = fetchAfter(request, page);
         long rows = 0;
@@ -152,29 +155,61 @@ public class UnitsExport {
         }
     }
 
-    private static void row(Writer w, GoalUnitStatus status) throws IOException {
+    private static void row(OutputStream w, GoalUnitStatus status) throws IOException {
         GoalUnit u = status.getUnit();
-        w.write(u.getCode());
+        u.getCodeBytes().writeTo(w);
         w.write(',');
-        w.write(CsvReport.quote(u.getDisplayName()));
+        CsvReport.writeQuoted(u.getDisplayNameBytes(), w);
         w.write(',');
-        w.write(u.getKind().name());
+        w.write(kindName(u.getKindValue()));
         w.write(',');
-        w.write(u.getCountyCode());
+        u.getCountyCodeBytes().writeTo(w);
         w.write(',');
-        w.write(u.getTownshipCode());
+        u.getTownshipCodeBytes().writeTo(w);
         w.write(',');
-        w.write(CsvReport.quote(u.getBasin()));
-        w.write(status.getCovered() ? ",true," : ",false,");
+        CsvReport.writeQuoted(u.getBasinBytes(), w);
+        w.write(status.getCovered() ? COVERED : NOT_COVERED);
         if (status.hasCoveredSince()) {
             Date d = status.getCoveredSince();
-            w.write(Integer.toString(d.getYear()));
-            w.write(d.getMonth() < 10 ? "-0" : "-");
-            w.write(Integer.toString(d.getMonth()));
-            w.write(d.getDay() < 10 ? "-0" : "-");
-            w.write(Integer.toString(d.getDay()));
+            digits(w, d.getYear(), 4);
+            w.write('-');
+            digits(w, d.getMonth(), 2);
+            w.write('-');
+            digits(w, d.getDay(), 2);
         }
-        w.write("\r\n");
+        w.write('\r');
+        w.write('\n');
+    }
+
+    /** A year (4 digits) or a month or day (2), zero-padded. */
+    private static void digits(OutputStream w, int value, int width) throws IOException {
+        for (int div = width == 4 ? 1000 : 10; div > 0; div /= 10) {
+            w.write('0' + value / div % 10);
+        }
+    }
+
+    /** The kind as gRPC-JSON names it, e.g. DIVISION_KIND_VILLAGERS_COMMITTEE; its number when unknown here. */
+    private static byte[] kindName(int number) {
+        if (number >= 0 && number < KIND_NAMES.length && KIND_NAMES[number] != null) {
+            return KIND_NAMES[number];
+        }
+        return Integer.toString(number).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[][] kindNames() {
+        int max = 0;
+        for (DivisionKind k : DivisionKind.values()) {
+            if (k != DivisionKind.UNRECOGNIZED) {
+                max = Math.max(max, k.getNumber());
+            }
+        }
+        byte[][] names = new byte[max + 1][];
+        for (DivisionKind k : DivisionKind.values()) {
+            if (k != DivisionKind.UNRECOGNIZED) {
+                names[k.getNumber()] = k.name().getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+        return names;
     }
 
     /** ASCII only, so that no header encoding is needed: units-12-town-sewage-512000000000-2020-12-31.csv. */
