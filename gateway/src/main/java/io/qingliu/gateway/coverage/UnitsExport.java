@@ -56,7 +56,7 @@ public class UnitsExport {
     private static final byte[][] KIND_NAMES = kindNames();
 
     /** Units asked for per ListGoalUnits page (the service's maximum is 10,000; the tests ask fewer, to page). */
-    @ConfigProperty(name = "qingliu.gateway.export-page-size", defaultValue = "10000")
+    @ConfigProperty(name = "qingliu.gateway.export-page-size", defaultValue = "5000")
     int pageSize;
 
     @GrpcClient("capacity")
