@@ -18,6 +18,9 @@ import io.qingliu.api.capacity.v1.CoverageFigures;
 import io.qingliu.api.capacity.v1.GetCoverageEvidenceRequest;
 import io.qingliu.api.capacity.v1.GetPlanProgressRequest;
 import io.qingliu.api.capacity.v1.GoalUnit;
+import io.qingliu.api.capacity.v1.GoalUnitStatus;
+import io.qingliu.api.capacity.v1.ListGoalUnitsRequest;
+import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
 import io.qingliu.api.capacity.v1.LateProject;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsRequest;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsResponse;
@@ -311,10 +314,67 @@ class ZiyangPlanScenarioTest {
                 .filter(e -> !coveredOn(programme.sewageSince.get(e.getKey()), TODAY)).count(), anyue.getUnitsCount());
     }
 
+    @Test
+    @Order(4)
+    void everyUnitIsListedWithItsStatusAndSinceAgreeingWithTheUncoveredListAndTheSummary() {
+        for (LocalDate on : List.of(BEFORE, STEP1, STEP3, STEP4, STEP5, TODAY)) {
+            for (var goal : List.of(Map.entry(programme.townGoal, programme.towns),
+                    Map.entry(programme.villageGoal, programme.basinVillages))) {
+                Map<String, LocalDate> since = goal.getValue() == programme.towns ? programme.sewageSince : programme.garbageSince;
+                String what = goal.getKey() + " on " + on;
+                List<GoalUnitStatus> listed = allUnits(goal.getKey(), "", on, "", 7);
+                assertEquals(List.copyOf(goal.getValue().keySet()), listed.stream().map(u -> u.getUnit().getCode()).toList(),
+                        "every unit the goal counts, by code: " + what);
+                for (GoalUnitStatus u : listed) {
+                    LocalDate from = since.get(u.getUnit().getCode());
+                    assertEquals(coveredOn(from, on), u.getCovered(), u.getUnit().getDisplayName() + ", " + what);
+                    assertEquals(coveredOn(from, on) ? date(from) : Date.getDefaultInstance(), u.getCoveredSince(),
+                            "covered since the start of its covered period: " + u.getUnit().getDisplayName() + ", " + what);
+                    assertEquals(goal.getValue().get(u.getUnit().getCode()), u.getUnit().getCountyCode());
+                }
+                List<String> uncovered = uncoveredCodes(goal.getKey(), on);
+                assertEquals(uncovered, listed.stream().filter(u -> !u.getCovered()).map(u -> u.getUnit().getCode()).toList(),
+                        "the uncovered ones are ListUncoveredUnits' list: " + what);
+                assertEquals(uncovered, allUnits(goal.getKey(), "", on, "covered = false", 5).stream()
+                        .map(u -> u.getUnit().getCode()).toList(), "filtered on covered = false: " + what);
+                assertEquals(listed.stream().filter(GoalUnitStatus::getCovered).toList(),
+                        allUnits(goal.getKey(), "", on, "covered = true", 5), "filtered on covered = true: " + what);
+
+                SummarizeCoverageResponse summary = coverage(goal.getKey(), "", on, CoverageBreakdown.COVERAGE_BREAKDOWN_COUNTY);
+                ListGoalUnitsResponse first = capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(goal.getKey())
+                        .setAsOfDate(date(on)).setPageSize(3).build());
+                assertEquals(summary.getTotals().getTotal(), first.getTotalSize(), "total_size is the summary's total: " + what);
+                assertEquals(summary.getTotals().getCovered(), listed.stream().filter(GoalUnitStatus::getCovered).count(), what);
+                assertEquals(summary.getFeedSequence(), first.getFeedSequence(), "the same state of the read model");
+                assertEquals(date(on), first.getAsOfDate());
+                assertEquals(summary.getTotals().getCovered(), capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder()
+                        .setGoal(goal.getKey()).setAsOfDate(date(on)).setFilter("covered = true").build()).getTotalSize());
+                assertEquals(summary.getTotals().getTotal() - summary.getTotals().getCovered(),
+                        capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(goal.getKey()).setAsOfDate(date(on))
+                                .setFilter("covered != true").build()).getTotalSize());
+            }
+        }
+        // Without a date: today, as the answer says; within a county, or a township, only its units.
+        ListGoalUnitsResponse today = capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAreaCode(ANYUE).setPageSize(10_000).build());
+        assertEquals(date(TODAY), today.getAsOfDate());
+        assertEquals(programme.towns.entrySet().stream().filter(e -> e.getValue().equals(ANYUE)).map(Map.Entry::getKey).toList(),
+                today.getUnitsList().stream().map(u -> u.getUnit().getCode()).toList());
+        assertEquals(today.getUnitsCount(), today.getTotalSize());
+        assertTrue(today.getNextPageToken().isEmpty());
+        List<GoalUnitStatus> baohe = allUnits(programme.villageGoal, "512002104000", TODAY, "", 4);
+        assertEquals(programme.basinVillages.keySet().stream().filter(v -> v.startsWith("512002104")).toList(),
+                baohe.stream().map(u -> u.getUnit().getCode()).toList());
+        assertTrue(baohe.stream().allMatch(u -> u.getCovered() && u.getCoveredSince().equals(date(STEP3))),
+                "保和镇's villages, all covered by its chain since STEP3");
+        assertEquals(0, capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setFilter("covered = true AND covered = false").build()).getUnitsCount(), "no status is both");
+    }
+
     // --- capacity ------------------------------------------------------------------------------
 
     @Test
-    @Order(4)
+    @Order(5)
     void capacityInOperationAddedAndPipelineAsOfEachStep() {
         for (LocalDate on : List.of(BEFORE, STEP1, STEP2, STEP4, TODAY)) {
             SummarizeCapacityResponse answer = capacity.summarizeCapacity(SummarizeCapacityRequest.newBuilder()
@@ -348,7 +408,7 @@ class ZiyangPlanScenarioTest {
     // --- progress ------------------------------------------------------------------------------
 
     @Test
-    @Order(5)
+    @Order(6)
     void planProgressCountsTargetsLateProjectsAndMonthlySeries() {
         PlanProgress progress = capacity.getPlanProgress(GetPlanProgressRequest.newBuilder()
                 .setName(programme.plan.getName()).build());
@@ -401,7 +461,7 @@ class ZiyangPlanScenarioTest {
     // --- effective dates entered later -------------------------------------------------------
 
     @Test
-    @Order(6)
+    @Order(7)
     void aBackDatedCommissioningChangesThePastAnswer() {
         Project n5 = programme.projects.get("安岳县第三个镇污水处理厂新建工程");
         LocalDate commissioned = LocalDate.of(2019, 8, 15);
@@ -425,7 +485,7 @@ class ZiyangPlanScenarioTest {
     // --- bad input -----------------------------------------------------------------------------
 
     @Test
-    @Order(7)
+    @Order(8)
     void badQuestionsNameTheFieldAndNeverAnswerEmpty() {
         assertStatus(Status.Code.NOT_FOUND, () -> capacity.summarizeCoverage(SummarizeCoverageRequest.newBuilder()
                 .setGoal(programme.plan.getName() + "/coverageGoals/no-such-goal").build()));
@@ -457,12 +517,46 @@ class ZiyangPlanScenarioTest {
                 .setGoal(programme.townGoal).setPageSize(1).setAreaCode(ANYUE).setPageToken(token).build()), "page_token");
         assertFieldViolations(() -> capacity.getCoverageEvidence(GetCoverageEvidenceRequest.newBuilder()
                 .setGoal(programme.townGoal).setUnitCode("512002104200").build()), "unit_code");
+
+        // ListGoalUnits: the same rules, pages up to 10,000.
+        assertStatus(Status.Code.NOT_FOUND, () -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder()
+                .setGoal(programme.plan.getName() + "/coverageGoals/no-such-goal").build()));
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal("plans/x/goals")
+                .build()), "goal");
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAreaCode("510100000000").build()), "area_code");
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAreaCode("5120").build()), "area_code");
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAsOfDate(date(TODAY.plusDays(1))).build()), "as_of_date");
+        for (int size : new int[] {-1, 10_001}) {
+            assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder()
+                    .setGoal(programme.townGoal).setPageSize(size).build()), "page_size");
+        }
+        assertEquals(67, capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setPageSize(10_000).build()).getUnitsCount(), "10,000 is the largest page");
+        for (String filter : List.of("colour = red", "covered = maybe", "covered > true")) {
+            assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder()
+                    .setGoal(programme.townGoal).setFilter(filter).build()), "filter");
+        }
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder()
+                .setGoal(programme.townGoal).setPageToken("not-a-token").build()), "page_token");
+        String unitsToken = capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAsOfDate(date(STEP1)).setPageSize(1).build()).getNextPageToken();
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAsOfDate(date(STEP2)).setPageSize(1).setPageToken(unitsToken).build()), "page_token");
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.townGoal)
+                .setAsOfDate(date(STEP1)).setFilter("covered = true").setPageToken(unitsToken).build()), "page_token");
+        assertFieldViolations(() -> capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(programme.villageGoal)
+                .setAsOfDate(date(STEP1)).setPageToken(unitsToken).build()), "page_token");
+        assertFieldViolations(() -> capacity.listUncoveredUnits(ListUncoveredUnitsRequest.newBuilder()
+                .setGoal(programme.townGoal).setAsOfDate(date(STEP1)).setPageToken(unitsToken).build()), "page_token");
     }
 
     // --- the consumer: killed mid-stream, rebuilt from 0 ----------------------------------------
 
     @Test
-    @Order(8)
+    @Order(9)
     void killedMidStreamAndRebuiltFromZeroTheAnswersAreTheSame() throws Exception {
         List<Object> before = answers();
         consumer.rebuild();
@@ -484,7 +578,7 @@ class ZiyangPlanScenarioTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void whileProjectServiceIsAwayItAnswersFromWhatItHasAndSaysHowFarBehindItIs() throws Exception {
         SummarizeCoverageResponse before = coverage(programme.townGoal, "", TODAY, CoverageBreakdown.COVERAGE_BREAKDOWN_COUNTY);
         SuiteResource.projectService().stop();
@@ -541,6 +635,32 @@ class ZiyangPlanScenarioTest {
     private SummarizeCoverageResponse coverage(String goal, String area, LocalDate on, CoverageBreakdown breakdown) {
         return capacity.summarizeCoverage(SummarizeCoverageRequest.newBuilder().setGoal(goal).setAreaCode(area)
                 .setAsOfDate(date(on)).setBreakdown(breakdown).build());
+    }
+
+    /** Every page of ListGoalUnits, each asked with the token of the one before. */
+    private List<GoalUnitStatus> allUnits(String goal, String area, LocalDate on, String filter, int pageSize) {
+        List<GoalUnitStatus> out = new ArrayList<>();
+        String token = "";
+        do {
+            ListGoalUnitsResponse page = capacity.listGoalUnits(ListGoalUnitsRequest.newBuilder().setGoal(goal)
+                    .setAreaCode(area).setAsOfDate(date(on)).setFilter(filter).setPageSize(pageSize).setPageToken(token).build());
+            assertTrue(page.getUnitsCount() <= pageSize);
+            out.addAll(page.getUnitsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return out;
+    }
+
+    private List<String> uncoveredCodes(String goal, LocalDate on) {
+        List<String> out = new ArrayList<>();
+        String token = "";
+        do {
+            ListUncoveredUnitsResponse page = capacity.listUncoveredUnits(ListUncoveredUnitsRequest.newBuilder().setGoal(goal)
+                    .setAsOfDate(date(on)).setPageSize(1000).setPageToken(token).build());
+            page.getUnitsList().forEach(u -> out.add(u.getCode()));
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return out;
     }
 
     private static boolean coveredOn(LocalDate since, LocalDate on) {

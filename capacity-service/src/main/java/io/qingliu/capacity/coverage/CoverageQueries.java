@@ -6,6 +6,9 @@ import io.qingliu.api.capacity.v1.CoverageFigures;
 import io.qingliu.api.capacity.v1.CoveringFacility;
 import io.qingliu.api.capacity.v1.GetCoverageEvidenceRequest;
 import io.qingliu.api.capacity.v1.GoalUnit;
+import io.qingliu.api.capacity.v1.GoalUnitStatus;
+import io.qingliu.api.capacity.v1.ListGoalUnitsRequest;
+import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsRequest;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsResponse;
 import io.qingliu.api.capacity.v1.ServicePeriod;
@@ -21,9 +24,14 @@ import io.qingliu.capacity.support.AsOfDates;
 import io.qingliu.capacity.support.NumberedSql;
 import io.qingliu.capacity.support.Snapshot;
 import io.qingliu.kit.grpc.ApiException;
+import io.qingliu.kit.query.FilterField;
+import io.qingliu.kit.query.FilterSpec;
 import io.qingliu.kit.query.Keyset;
 import io.qingliu.kit.query.PageSize;
 import io.qingliu.kit.query.PageToken;
+import io.qingliu.kit.query.QueryException;
+import io.qingliu.kit.query.SqlCondition;
+import io.qingliu.kit.query.ValueConverter;
 import io.qingliu.kit.support.IdName;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -37,7 +45,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.util.PGobject;
 
-/** Coverage answers: summaries, the units still uncovered, and the evidence for one unit. */
+/** Coverage answers: summaries, the units still uncovered, every unit with its status, and the evidence for one unit. */
 @ApplicationScoped
 public class CoverageQueries {
 
@@ -165,14 +173,115 @@ public class CoverageQueries {
         });
     }
 
-    /** Units of the area not covered on the date: from the counties' running totals, or a township's events. */
+    /** Largest ListGoalUnits page: an export of a national goal (456,459 villages) in 46 calls of ~1 MB. */
+    public static final int MAX_UNITS_PAGE = 10_000;
+
+    /** ListGoalUnits' filter: one field, the status on the date, compared in {@link #statusesMatching}. */
+    private static final FilterSpec UNIT_FILTER = FilterSpec.of(FilterField.of("covered", "u.covered_on",
+            ValueConverter.bool()));
+
+    /**
+     * A page of units with their status (parameters: ?1 goal row id, ?2 date, ?3 and ?4 the area's code range,
+     * ?5 the last code of the previous page, ?6 the limit): the covered period containing the date gives the since.
+     * The division side repeats the range: PostgreSQL does not carry inequalities across the join, and a merge join
+     * would otherwise read the division index from its first code on every page (late pages of a national goal
+     * read ~650,000 entries to return 10,000).
+     */
+    private static final String UNITS_PAGE = """
+            SELECT gu.code, d.name, d.kind, gu.county_code, gu.township_code, d.basin,
+                   gu.covered @> ?2::date, (SELECT lower(r) FROM unnest(gu.covered) r WHERE r @> ?2::date)
+              FROM goal_unit gu JOIN division d ON d.code = gu.code
+             WHERE gu.goal_id = ?1 AND gu.code >= ?3 AND gu.code < ?4 AND gu.code > ?5/*status*/
+               AND d.code >= ?3 AND d.code < ?4 AND d.code > ?5
+             ORDER BY gu.code LIMIT ?6""";
+
+    /** Every unit of a goal with its status on a date (covered, and since when), by code, a page at a time. */
+    public ListGoalUnitsResponse listUnits(ListGoalUnitsRequest request) {
+        Goal goal = goals.byName(request.getGoal(), "goal");
+        Area area = areaWithin(goal, request.getAreaCode(), Set.of(DivisionLevel.DIVISION_LEVEL_CITY,
+                DivisionLevel.DIVISION_LEVEL_COUNTY, DivisionLevel.DIVISION_LEVEL_TOWNSHIP));
+        LocalDate date = dates.resolve(request.hasAsOfDate(), request.getAsOfDate(), "as_of_date");
+        int requested = request.getPageSize();
+        if (requested < 0 || requested > MAX_UNITS_PAGE) {
+            throw new QueryException(QueryException.PAGE_SIZE, "page_size must be between 0 and " + MAX_UNITS_PAGE
+                    + " (0 means " + PageSize.DEFAULT + "), got " + requested);
+        }
+        int pageSize = requested == 0 ? PageSize.DEFAULT : requested;
+        SqlCondition filter = UNIT_FILTER.compile(request.getFilter());
+        // The token is bound to everything that shapes the listing: area, date and filter.
+        String listing = area.code() + "@" + date + "?" + request.getFilter();
+        String namespace = goal.name() + "/units";
+        String after = PageToken.decode(request.getPageToken(), namespace, listing, "code")
+                .map(k -> (String) k.sortValue()).orElse("");
+        return Snapshot.read(dataSource, c -> {
+            ListGoalUnitsResponse.Builder out = ListGoalUnitsResponse.newBuilder().setAsOfDate(AsOfDates.toProto(date))
+                    .setFeedSequence(feedSequenceOf(c));
+            boolean[] matching = statusesMatching(c, filter);
+            if (!matching[0] && !matching[1]) {
+                return out.build(); // e.g. covered = true AND covered = false
+            }
+            String status = matching[0] && matching[1] ? "" : matching[1] ? " AND gu.covered @> ?2::date"
+                    : " AND NOT gu.covered @> ?2::date";
+            try (PreparedStatement s = NumberedSql.prepare(c, UNITS_PAGE.replace("/*status*/", status), goal.id(), date,
+                    area.low(), area.high(), after, pageSize + 1);
+                    ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (out.getUnitsCount() == pageSize) {
+                        String last = out.getUnits(pageSize - 1).getUnit().getCode();
+                        out.setNextPageToken(PageToken.encode(new Keyset(last, 0), namespace, listing, "code"));
+                        break;
+                    }
+                    GoalUnitStatus.Builder u = GoalUnitStatus.newBuilder().setUnit(unit(rs)).setCovered(rs.getBoolean(7));
+                    LocalDate since = rs.getObject(8, LocalDate.class);
+                    if (since != null) {
+                        u.setCoveredSince(AsOfDates.toProto(since));
+                    }
+                    out.addUnits(u);
+                }
+            }
+            long[] counts = counts(c, goal, area, date);
+            return out.setTotalSize((int) ((matching[0] ? counts[1] - counts[0] : 0) + (matching[1] ? counts[0] : 0)))
+                    .build();
+        });
+    }
+
+    /**
+     * Which statuses the filter lets through, {uncovered, covered}: the compiled condition is asked of
+     * both values, so that any comparison the kit's filter grammar allows on the one field means what it says.
+     */
+    private static boolean[] statusesMatching(Connection c, SqlCondition filter) throws SQLException {
+        if (filter.isEmpty()) {
+            return new boolean[] {true, true};
+        }
+        boolean[] out = new boolean[2];
+        try (PreparedStatement s = c.prepareStatement("SELECT u.covered_on FROM (VALUES (false), (true)) u(covered_on) WHERE "
+                + filter.sql())) {
+            for (int i = 0; i < filter.parameters().size(); i++) {
+                s.setObject(i + 1, filter.parameters().get(i));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out[rs.getBoolean(1) ? 1 : 0] = true;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Units of the area not covered on the date. */
     private static int uncoveredCount(Connection c, Goal goal, Area area, LocalDate date) throws SQLException {
+        long[] counts = counts(c, goal, area, date);
+        return (int) (counts[1] - counts[0]);
+    }
+
+    /** {covered, total} units of the area on the date: from the counties' running totals, or a township's events. */
+    private static long[] counts(Connection c, Goal goal, Area area, LocalDate date) throws SQLException {
         String part = area.level() == DivisionLevel.DIVISION_LEVEL_TOWNSHIP ? TOWNSHIP_PART : COUNTY_PART;
-        try (PreparedStatement s = NumberedSql.prepare(c, "SELECT COALESCE(sum(total - covered), 0) FROM (" + part
-                + ") p(part, code, name, covered, total)", goal.id(), date, area.low(), area.high());
+        try (PreparedStatement s = NumberedSql.prepare(c, "SELECT COALESCE(sum(covered), 0), COALESCE(sum(total), 0) FROM ("
+                + part + ") p(part, code, name, covered, total)", goal.id(), date, area.low(), area.high());
                 ResultSet rs = s.executeQuery()) {
             rs.next();
-            return rs.getInt(1);
+            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

@@ -9,6 +9,8 @@ import io.qingliu.api.capacity.v1.DeletePlanRequest;
 import io.qingliu.api.capacity.v1.GetCoverageEvidenceRequest;
 import io.qingliu.api.capacity.v1.GetPlanProgressRequest;
 import io.qingliu.api.capacity.v1.GetPlanRequest;
+import io.qingliu.api.capacity.v1.ListGoalUnitsRequest;
+import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
 import io.qingliu.api.capacity.v1.ListPlansRequest;
 import io.qingliu.api.capacity.v1.ListPlansResponse;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsRequest;
@@ -90,6 +92,11 @@ public class CapacityGrpcService extends CapacityServiceGrpc.CapacityServiceImpl
     public void listUncoveredUnits(ListUncoveredUnitsRequest request,
             StreamObserver<ListUncoveredUnitsResponse> response) {
         Calls.unary(response, () -> coverage.listUncovered(request));
+    }
+
+    @Override
+    public void listGoalUnits(ListGoalUnitsRequest request, StreamObserver<ListGoalUnitsResponse> response) {
+        Calls.unary(response, () -> coverage.listUnits(request));
     }
 
     @Override

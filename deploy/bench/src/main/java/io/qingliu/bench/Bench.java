@@ -74,7 +74,8 @@ import org.postgresql.copy.CopyManager;
 /**
  * The bench client of deploy/bench/run: drives a running project-service over gRPC on
  * 127.0.0.1 (steps 1 to 6) and, in steps 7 to 10 ({@link CapacitySteps}), a capacity-service it
- * starts itself, and measures each figure beside a baseline taken in the same run, on the same
+ * starts itself, and in steps 11 to 13 ({@link GatewaySteps}) a gateway it starts itself over both,
+ * and measures each figure beside a baseline taken in the same run, on the same
  * PostgreSQL. Every step is one method; every loop is bounded by a count or a time limit.
  */
 public final class Bench {
@@ -94,7 +95,7 @@ public final class Bench {
     private final int projects;
     private final int batch;
     final long seed;
-    private final int concurrency;
+    final int concurrency;
     private final int channels;
     private final int warmupSeconds;
     private final int getSeconds;
@@ -107,8 +108,9 @@ public final class Bench {
     private final int liveRate;
     private final String pgbench;
     /**
-     * The steps to run, e.g. "1,2,3,4,5,6,7,8,9,10" (all); without 1 and 2 the data already in the
-     * database is used. 7 to 10 are capacity-service's (CapacitySteps); 6 runs last.
+     * The steps to run, e.g. "1,2,3,4,5,6,7,8,9,10,11,12,13" (all); without 1 and 2 the data already in
+     * the database is used. 7 to 10 are capacity-service's (CapacitySteps), 11 to 13 the gateway's
+     * (GatewaySteps); 6 runs last.
      */
     private final Set<String> steps;
 
@@ -122,6 +124,11 @@ public final class Bench {
     Workload workload;
     /** Resource names of the imported projects, in import order. */
     private List<String> names = List.of();
+    /** Resource names of the projects, {@code projects/{id}}, in import order. */
+    List<String> names() {
+        return names;
+    }
+
     /** Indexes into names already moved by the transitions of step 4. */
     private final Set<Integer> touched = new HashSet<>();
     /** The effective date the service accepts for a move to approved. */
@@ -154,7 +161,7 @@ public final class Bench {
         liveOps = intOpt("live-ops", 500);
         liveRate = intOpt("live-rate", 50);
         pgbench = str("pgbench", "pgbench");
-        steps = Set.of(str("steps", "1,2,3,4,5,6,7,8,9,10").split("\\s*,\\s*"));
+        steps = Set.of(str("steps", "1,2,3,4,5,6,7,8,9,10,11,12,13").split("\\s*,\\s*"));
         rss = new Rss(Long.parseLong(str("service-pid", "0")));
     }
 
@@ -181,10 +188,12 @@ public final class Bench {
 
     private int run() throws Exception {
         CapacitySteps capacity = new CapacitySteps(this);
+        GatewaySteps gateway = new GatewaySteps(this, capacity);
         report.header("Qingliu bench (project-service, capacity-service), " + ZonedDateTime.now().withNano(0));
         report.header(Report.f("machine: %d cores (shared by client, services and PostgreSQL); project-service java -Xmx256m on 127.0.0.1:%d; database %s",
                 Runtime.getRuntime().availableProcessors(), port, db));
         report.header(capacity.describe());
+        report.header(gateway.describe());
         report.header(Report.f("workload: %,d new-build sewage plants over the national townships, seed %d; %d callers; page size %d",
                 projects, seed, concurrency, pageSize));
         rss.start();
@@ -226,15 +235,26 @@ public final class Bench {
                 if (steps.contains("10")) {
                     step("10", "freshness", capacity::freshness);
                 }
+                if (steps.contains("11")) {
+                    step("11", "GET project via gateway vs gRPC", gateway::getProject);
+                }
+                if (steps.contains("12")) {
+                    step("12", "Ziyang report via gateway", gateway::report);
+                }
+                if (steps.contains("13")) {
+                    step("13", "national villages CSV via gateway", gateway::nationalCsv);
+                }
             } else {
-                report.note("steps 2-5 and 7-10 skipped: the data could not be loaded");
+                report.note("steps 2-5 and 7-13 skipped: the data could not be loaded");
             }
             // last, so that the peaks cover the whole run
             if (steps.contains("6")) {
                 step("6", "peak RSS", this::peakRss);
                 step("6", "capacity-service peak RSS", capacity::peakRss);
+                step("6", "gateway peak RSS", gateway::peakRss);
             }
         } finally {
+            gateway.close(); // first: it calls both services
             capacity.close();
             for (ManagedChannel ch : pool) {
                 ch.shutdownNow();
@@ -255,7 +275,7 @@ public final class Bench {
     }
 
     /** Runs one step; a failure is recorded in the table and does not stop the run. */
-    private boolean step(String no, String what, Step s) {
+    boolean step(String no, String what, Step s) {
         System.out.println("[" + java.time.LocalTime.now().withNano(0) + "] step " + no + ": " + what);
         System.out.flush();
         try {
@@ -439,7 +459,53 @@ public final class Bench {
 
     // ---------------------------------------------------------------- step 3: GetProject vs pgbench
 
+    /** What {@link #getProjectLoad} measured. */
+    record GetLoad(Lat lat, long errors, String cpuNote, double serviceCpuMicrosPerCall, int seconds) {
+        double callsPerSecond() {
+            return lat.count() / (double) seconds;
+        }
+    }
+
     private void getProject() throws Exception {
+        GetLoad load = getProjectLoad(warmupSeconds, getSeconds);
+        Lat all = load.lat();
+        double callsPerSec = load.callsPerSecond();
+        report.note(Report.f("GetProject window: %s; service CPU per call %.0f µs", load.cpuNote(), load.serviceCpuMicrosPerCall()));
+        if (load.errors() > 0) {
+            report.note(load.errors() + " GetProject calls failed");
+        }
+        AtomicLong errors = new AtomicLong(load.errors());
+        // baseline: pgbench, same concurrency and duration, primary-key SELECT on the same table
+        long minId;
+        long maxId;
+        try (Connection c = jdbc(db)) {
+            minId = scalar(c, "SELECT min(id) FROM project");
+            maxId = scalar(c, "SELECT max(id) FROM project");
+        }
+        Path script = Files.createTempFile("qingliu-bench-", ".sql");
+        Files.writeString(script, "\\set id random(" + minId + ", " + maxId + ")\nSELECT * FROM project WHERE id = :id;\n");
+        String out;
+        try {
+            out = exec(List.of(pgbench, "-h", pgHost, "-p", String.valueOf(pgPort), "-U", pgUser,
+                    "-c", String.valueOf(concurrency), "-j", "2", "-T", String.valueOf(getSeconds), "-n",
+                    "-f", script.toString(), db), getSeconds + 60);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        double tps = number(out, "tps = ([0-9.]+)");
+        double pgAvg = number(out, "latency average = ([0-9.]+) ms");
+        double ratio = callsPerSec / tps;
+        report.add(new Report.Row("3", Report.f("GetProject, %d callers over %d channels, %d s", concurrency, pool.size(), getSeconds),
+                Report.f("%s calls/s, p50 %s, p99 %s", Report.n0(callsPerSec), Report.ms(all.pctMs(50)), Report.ms(all.pctMs(99))),
+                Report.f("pgbench -c %d -j 2: %s tps, avg %s", concurrency, Report.n0(tps), Report.ms(pgAvg)),
+                Report.ratio(ratio), ">= 0.40", errors.get() == 0 && ratio >= 0.4));
+    }
+
+    /**
+     * GetProject of random imported projects by {@code concurrency} callers over the channel pool:
+     * {@code warmupSeconds} unmeasured, then {@code getSeconds} measured (also step 11's baseline).
+     */
+    GetLoad getProjectLoad(int warmupSeconds, int getSeconds) throws Exception {
         if (names.isEmpty()) {
             throw new IllegalStateException("no imported project names");
         }
@@ -526,36 +592,7 @@ public final class Bench {
                 all.addAll(l);
             }
         }
-        double secs = getSeconds;
-        double callsPerSec = all.count() / secs;
-        report.note(Report.f("GetProject window: %s; service CPU per call %.0f µs", cpuNote, serviceCpuPerCall / Math.max(1, all.count())));
-        if (errors.get() > 0) {
-            report.note(errors.get() + " GetProject calls failed");
-        }
-        // baseline: pgbench, same concurrency and duration, primary-key SELECT on the same table
-        long minId;
-        long maxId;
-        try (Connection c = jdbc(db)) {
-            minId = scalar(c, "SELECT min(id) FROM project");
-            maxId = scalar(c, "SELECT max(id) FROM project");
-        }
-        Path script = Files.createTempFile("qingliu-bench-", ".sql");
-        Files.writeString(script, "\\set id random(" + minId + ", " + maxId + ")\nSELECT * FROM project WHERE id = :id;\n");
-        String out;
-        try {
-            out = exec(List.of(pgbench, "-h", pgHost, "-p", String.valueOf(pgPort), "-U", pgUser,
-                    "-c", String.valueOf(concurrency), "-j", "2", "-T", String.valueOf(getSeconds), "-n",
-                    "-f", script.toString(), db), getSeconds + 60);
-        } finally {
-            Files.deleteIfExists(script);
-        }
-        double tps = number(out, "tps = ([0-9.]+)");
-        double pgAvg = number(out, "latency average = ([0-9.]+) ms");
-        double ratio = callsPerSec / tps;
-        report.add(new Report.Row("3", Report.f("GetProject, %d callers over %d channels, %d s", concurrency, pool.size(), getSeconds),
-                Report.f("%s calls/s, p50 %s, p99 %s", Report.n0(callsPerSec), Report.ms(all.pctMs(50)), Report.ms(all.pctMs(99))),
-                Report.f("pgbench -c %d -j 2: %s tps, avg %s", concurrency, Report.n0(tps), Report.ms(pgAvg)),
-                Report.ratio(ratio), ">= 0.40", errors.get() == 0 && ratio >= 0.4));
+        return new GetLoad(all, errors.get(), cpuNote, serviceCpuPerCall / Math.max(1, all.count()), getSeconds);
     }
 
     // ---------------------------------------------------------------- step 4: transitions, ListProjects

@@ -77,10 +77,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>10: freshness, from a commissioning in project-service to the coverage answer with it.
  * </ul>
  *
- * capacity-service runs as a child process of this client ({@link CapacityProcess}).
+ * capacity-service runs as a child process of this client ({@link ServiceProcess}).
  */
 final class CapacitySteps implements AutoCloseable {
 
+    static final String HEAP = "-Xmx512m";
     static final String NATIONAL_PLAN = "BENCH-CN";
     static final String CITY_PLAN_PREFIX = "BENCH-";
     static final String TOWN_SEWAGE = "town-sewage";
@@ -94,10 +95,10 @@ final class CapacitySteps implements AutoCloseable {
     private final Bench b;
     private final Report report;
     /** Null when the run script passed no capacity-service jar. */
-    private final CapacityProcess capacity;
+    private final ServiceProcess capacity;
     private final String capacityDb;
     private final ManagedChannel channel;
-    private final CapacityServiceGrpc.CapacityServiceBlockingStub cap;
+    final CapacityServiceGrpc.CapacityServiceBlockingStub cap;
 
     private final int plants;
     private final int transferStations;
@@ -133,7 +134,7 @@ final class CapacitySteps implements AutoCloseable {
             env.put("QUARKUS_GRPC_CLIENTS_PROJECT_PORT", String.valueOf(b.port));
             // the bench defines its own plans (step 8); the shipped Ziyang plan would only add goals
             env.put("QINGLIU_PLANS_INITIAL_LOAD", "none");
-            capacity = new CapacityProcess(Path.of(jar), capacityPort, env,
+            capacity = new ServiceProcess("capacity-service", List.of(HEAP), Path.of(jar), capacityPort, env,
                     Path.of(b.str("capacity-log", "deploy/bench/.run/capacity.log")),
                     Path.of(b.str("capacity-pid-file", "deploy/bench/.run/capacity.pid")));
             channel = NettyChannelBuilder.forAddress("127.0.0.1", capacityPort).usePlaintext().directExecutor()
@@ -157,8 +158,20 @@ final class CapacitySteps implements AutoCloseable {
     /** For the table's header. */
     String describe() {
         return capacity == null ? "capacity-service: not configured (no --capacity-jar)"
-                : Report.f("capacity-service java %s on 127.0.0.1:%d; database %s; log %s", CapacityProcess.HEAP,
+                : Report.f("capacity-service java %s on 127.0.0.1:%d; database %s; log %s", HEAP,
                         capacity.port(), capacityDb, capacity.log());
+    }
+
+    /** The RSS tracker of the capacity-service now running. */
+    Rss rss() {
+        requireCapacity();
+        return capacity.rss();
+    }
+
+    /** capacity-service's port, for the gateway's capacity client. */
+    int port() {
+        requireCapacity();
+        return capacity.port();
     }
 
     @Override
@@ -1018,7 +1031,7 @@ final class CapacitySteps implements AutoCloseable {
             sampled = Math.max(sampled, rss.maxSampledKb());
             each.add(h < 0 ? "n/a" : Report.f("%,d", h / 1024));
         }
-        report.row("6", Report.f("capacity-service peak RSS (java %s), %d starts", CapacityProcess.HEAP, each.size()),
+        report.row("6", Report.f("capacity-service peak RSS (java %s), %d starts", HEAP, each.size()),
                 Report.f("VmHWM %,d MiB (per start: %s MiB; max sampled VmRSS %,d MiB)", hwm / 1024, String.join(", ", each),
                         sampled / 1024));
     }
@@ -1032,7 +1045,7 @@ final class CapacitySteps implements AutoCloseable {
     }
 
     /** Starts capacity-service with default settings when it is not running (steps 9 and 10 without 8), and waits until it has the head. */
-    private void ensureCapacity() throws Exception {
+    void ensureCapacity() throws Exception {
         requireCapacity();
         if (!capacity.running()) {
             capacity.start(Map.of());

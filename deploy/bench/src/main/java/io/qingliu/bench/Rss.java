@@ -65,6 +65,11 @@ final class Rss {
         return lastHwmKb;
     }
 
+    /** VmRSS now, in KiB; -1 when unknown. */
+    long currentKb() {
+        return field("VmRSS:");
+    }
+
     long maxSampledKb() {
         return maxSampledKb;
     }

@@ -50,7 +50,7 @@ class HttpMappingTest {
                 }
             }
         }
-        assertEquals(25, checked.size(), checked.toString());
+        assertEquals(26, checked.size(), checked.toString());
     }
 
     private static String check(String method, HttpRule rule) {

@@ -18,15 +18,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * capacity-service as a child process of the bench client, so that step 8 can stop it and start
- * it again with other settings in the middle of a step. Its pid is kept in a file that the run
- * script's exit trap reads, and a shutdown hook stops it too, so that it never outlives the run.
- * Each start is sampled for its peak RSS.
+ * A service (capacity-service, the gateway) as a child process of the bench client, so that step 8
+ * can stop capacity-service and start it again with other settings in the middle of a step. Its pid
+ * is kept in a file that the run script's exit trap reads, and a shutdown hook stops it too, so
+ * that it never outlives the run. Each start is sampled for its peak RSS.
  */
-final class CapacityProcess {
+final class ServiceProcess {
 
-    static final String HEAP = "-Xmx512m";
-
+    private final String name;
+    private final List<String> jvmOptions;
     private final Path jar;
     private final int port;
     private final Map<String, String> env;
@@ -38,35 +38,53 @@ final class CapacityProcess {
     private long startedNanos;
 
     /**
-     * @param env the environment that every start gets (datasource, ports, settings); a start may add to it
+     * @param name       the service, for messages
+     * @param jvmOptions e.g. {@code -Xmx512m}, before {@code -jar}
+     * @param env        the environment that every start gets (datasource, ports, settings); a start may add to it
      */
-    CapacityProcess(Path jar, int port, Map<String, String> env, Path log, Path pidFile) {
+    ServiceProcess(String name, List<String> jvmOptions, Path jar, int port, Map<String, String> env, Path log,
+            Path pidFile) {
+        this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.jar = jar;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
         this.log = log;
         this.pidFile = pidFile;
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly, "stop-capacity-service"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly, "stop-" + name));
     }
 
     int port() {
         return port;
     }
 
+    String name() {
+        return name;
+    }
+
+    /** The JVM options, e.g. {@code -Xmx512m}, for the table. */
+    String jvm() {
+        return String.join(" ", jvmOptions);
+    }
+
     /** Starts the service with the common environment plus extra; the log is appended to. */
     synchronized void start(Map<String, String> extra) throws IOException {
         if (running()) {
-            throw new IllegalStateException("capacity-service is already running (pid " + process.pid() + ")");
+            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: build capacity-service (the run script does)");
+            throw new IllegalStateException(jar + " missing: build " + name + " (the run script does)");
         }
         Files.createDirectories(log.toAbsolutePath().getParent());
         Files.writeString(log, "==== bench: start " + (starts.size() + 1) + " at " + LocalTime.now().withNano(0)
                 + (extra.isEmpty() ? "" : " with " + extra) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, starts.isEmpty() ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-jar", jar.toString())
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
@@ -98,6 +116,11 @@ final class CapacityProcess {
         return List.copyOf(starts);
     }
 
+    /** The process now running (or last run), for its pid. */
+    synchronized long pid() {
+        return process == null ? 0 : process.pid();
+    }
+
     /** Whether /q/health/ready answers 200 now. */
     boolean ready() {
         try {
@@ -118,7 +141,7 @@ final class CapacityProcess {
         while (!ready()) {
             checkAlive();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("capacity-service not ready after " + timeoutSeconds + " s; log: " + tail(20));
+                throw new IllegalStateException(name + " not ready after " + timeoutSeconds + " s; log: " + tail(20));
             }
             Thread.sleep(200);
         }
@@ -127,7 +150,7 @@ final class CapacityProcess {
     /** Fails, with the end of the log, when the process is not running. */
     void checkAlive() {
         if (!running()) {
-            throw new IllegalStateException("capacity-service is not running"
+            throw new IllegalStateException(name + " is not running"
                     + (process == null ? "" : " (exit " + process.exitValue() + ")") + "; log: " + tail(30));
         }
     }
@@ -142,7 +165,7 @@ final class CapacityProcess {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                System.out.println("capacity-service did not stop within 30 s of SIGTERM; killing it");
+                System.out.println(name + " did not stop within 30 s of SIGTERM; killing it");
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
