@@ -467,7 +467,7 @@ public final class Bench {
     }
 
     private void getProject() throws Exception {
-        GetLoad load = getProjectLoad(warmupSeconds, getSeconds);
+        GetLoad load = getProjectLoad(concurrency, warmupSeconds, getSeconds);
         Lat all = load.lat();
         double callsPerSec = load.callsPerSecond();
         report.note(Report.f("GetProject window: %s; service CPU per call %.0f µs", load.cpuNote(), load.serviceCpuMicrosPerCall()));
@@ -505,12 +505,12 @@ public final class Bench {
      * GetProject of random imported projects by {@code concurrency} callers over the channel pool:
      * {@code warmupSeconds} unmeasured, then {@code getSeconds} measured (also step 11's baseline).
      */
-    GetLoad getProjectLoad(int warmupSeconds, int getSeconds) throws Exception {
+    GetLoad getProjectLoad(int callers, int warmupSeconds, int getSeconds) throws Exception {
         if (names.isEmpty()) {
             throw new IllegalStateException("no imported project names");
         }
         // Each caller is a chain of calls, the next sent when the last returns, so that exactly
-        // `concurrency` calls are in flight; callbacks run on the transport's threads (direct
+        // `callers` calls are in flight; callbacks run on the transport's threads (direct
         // executor), which keeps the client's own CPU use low on a machine it shares with the
         // service and PostgreSQL.
         long start = System.nanoTime();
@@ -529,8 +529,8 @@ public final class Bench {
         cpuMark.setDaemon(true);
         cpuMark.start();
         List<Lat> lats = new ArrayList<>();
-        CountDownLatch finished = new CountDownLatch(concurrency);
-        for (int t = 0; t < concurrency; t++) {
+        CountDownLatch finished = new CountDownLatch(callers);
+        for (int t = 0; t < callers; t++) {
             Lat lat = new Lat();
             lats.add(lat);
             ProjectServiceGrpc.ProjectServiceStub stub = ProjectServiceGrpc.newStub(pool.get(t % pool.size()));

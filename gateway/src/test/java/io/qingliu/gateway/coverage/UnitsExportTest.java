@@ -18,6 +18,7 @@ import io.qingliu.api.capacity.v1.ListGoalUnitsResponse;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsRequest;
 import io.qingliu.api.capacity.v1.ListUncoveredUnitsResponse;
 import io.qingliu.gateway.testing.Await;
+import io.qingliu.gateway.testing.ReportCsv;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -261,42 +262,11 @@ class UnitsExportTest {
         return Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue()).setDay(d.getDayOfMonth()).build();
     }
 
-    /** RFC 4180 records: fields split at commas outside quotes, doubled quotes inside them, CRLF ends a record. */
+    /** The export's records, each of the header's 8 fields. */
     static List<List<String>> parse(String text) {
-        List<List<String>> out = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            List<String> row = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            for (; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i += 2;
-                    break;
-                } else {
-                    field.append(c);
-                }
-            }
-            row.add(field.toString());
-            assertEquals(8, row.size(), "every record has the header's 8 fields: " + row);
-            out.add(row);
-        }
-        return out;
+        List<List<String>> records = ReportCsv.records(text);
+        records.forEach(row -> assertEquals(8, row.size(), "every record has the header's 8 fields: " + row));
+        return records;
     }
 
     private static void sleep() {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the progress report's CSV (blocks of rows, each block's first column naming it) back into tables. */
+/** Reads the gateway's CSV back: plain RFC 4180 records, or the progress report's blocks (each block's first column naming it). */
 public final class ReportCsv {
 
     private ReportCsv() {
@@ -25,6 +25,28 @@ public final class ReportCsv {
         Map<String, List<List<String>>> out = new LinkedHashMap<>();
         List<List<String>> block = null;
         List<String> header = null;
+        for (List<String> row : records(text)) {
+            if (row.size() == 1 && row.get(0).isEmpty()) {
+                block = null;
+                continue;
+            }
+            if (block == null) {
+                assertEquals("section", row.get(0), "a block begins with its header row");
+                header = row;
+                block = new ArrayList<>();
+                block.add(row);
+                continue;
+            }
+            assertEquals(header.size(), row.size(), "row of the width of its header: " + row);
+            block.add(row);
+            out.putIfAbsent(row.get(0), block);
+        }
+        return out;
+    }
+
+    /** RFC 4180 records: fields split at commas outside quotes, doubled quotes inside them, CRLF ends a record. */
+    public static List<List<String>> records(String text) {
+        List<List<String>> out = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
             List<String> row = new ArrayList<>();
@@ -54,20 +76,7 @@ public final class ReportCsv {
                 }
             }
             row.add(field.toString());
-            if (row.size() == 1 && row.get(0).isEmpty()) {
-                block = null;
-                continue;
-            }
-            if (block == null) {
-                assertEquals("section", row.get(0), "a block begins with its header row");
-                header = row;
-                block = new ArrayList<>();
-                block.add(row);
-                continue;
-            }
-            assertEquals(header.size(), row.size(), "row of the width of its header: " + row);
-            block.add(row);
-            out.putIfAbsent(row.get(0), block);
+            out.add(row);
         }
         return out;
     }
