@@ -8,7 +8,9 @@ import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
+import io.qingliu.api.capacity.v1.MutinyCapacityServiceGrpc;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -32,12 +34,16 @@ public class CapacityResource {
     @GrpcClient("capacity")
     CapacityServiceBlockingStub capacity;
 
+    /** The same service for reads that wait on the event loop rather than on a worker thread. */
+    @GrpcClient("capacity")
+    MutinyCapacityServiceGrpc.MutinyCapacityServiceStub capacityAsync;
+
     @Inject
     Calls calls;
 
     @GET
     @Operation(summary = "SummarizeCapacity: in operation, added and pipeline, tonnes a day, as of a date")
-    public Response summarize(@PathParam("collectionMethod") String collectionMethod,
+    public Uni<Response> summarize(@PathParam("collectionMethod") String collectionMethod,
             @QueryParam("facilityType") String facilityType, @QueryParam("areaCode") String areaCode,
             @QueryParam("asOfDate") String asOfDate, @QueryParam("plan") String plan,
             @QueryParam("grouping") String grouping) {
@@ -51,6 +57,6 @@ public class CapacityResource {
         Params.ifPresent(Params.date("asOfDate", asOfDate), request::setAsOfDate);
         Params.ifPresent(Params.enumValue("grouping", grouping, CapacityGrouping.class, "CAPACITY_GROUPING_"),
                 request::setGrouping);
-        return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.summarizeCapacity(request.build())));
+        return calls.readAsync(Service.CAPACITY, capacityAsync, s -> s.summarizeCapacity(request.build())).map(ProtoJson::ok);
     }
 }

@@ -8,7 +8,9 @@ import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
+import io.qingliu.api.capacity.v1.MutinyCapacityServiceGrpc;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
 import io.qingliu.gateway.http.Bodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -37,34 +39,38 @@ public class PlanResource {
     @GrpcClient("capacity")
     CapacityServiceBlockingStub capacity;
 
+    /** The same service for reads that wait on the event loop rather than on a worker thread. */
+    @GrpcClient("capacity")
+    MutinyCapacityServiceGrpc.MutinyCapacityServiceStub capacityAsync;
+
     @Inject
     Calls calls;
 
     @GET
     @Path("/{plan}")
     @Operation(summary = "GetPlan: one plan with its targets and coverage goals")
-    public Response get(@PathParam("plan") String plan) {
+    public Uni<Response> get(@PathParam("plan") String plan) {
         var request = GetPlanRequest.newBuilder().setName("plans/" + plan).build();
-        return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.getPlan(request)));
+        return calls.readAsync(Service.CAPACITY, capacityAsync, s -> s.getPlan(request)).map(ProtoJson::ok);
     }
 
     /** ListPlansRequest has no filter nor order (plans come ordered by code). */
     @GET
     @Operation(summary = "ListPlans: one page of plans, ordered by code")
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
+    public Uni<Response> list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken) {
         var request = ListPlansRequest.newBuilder().setPageSize(Params.pageSize(pageSize))
                 .setPageToken(Params.text(pageToken)).build();
-        return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.listPlans(request)));
+        return calls.readAsync(Service.CAPACITY, capacityAsync, s -> s.listPlans(request)).map(ProtoJson::ok);
     }
 
     @GET
     @Path("/{plan}/progress")
     @Operation(summary = "GetPlanProgress: every target with achieved, pipeline and forecast, late projects, monthly series")
-    public Response progress(@PathParam("plan") String plan, @QueryParam("asOfDate") String asOfDate,
+    public Uni<Response> progress(@PathParam("plan") String plan, @QueryParam("asOfDate") String asOfDate,
             @QueryParam("areaCode") String areaCode) {
         var request = GetPlanProgressRequest.newBuilder().setName("plans/" + plan).setAreaCode(Params.text(areaCode));
         Params.ifPresent(Params.date("asOfDate", asOfDate), request::setAsOfDate);
-        return ProtoJson.ok(calls.read(Service.CAPACITY, capacity, s -> s.getPlanProgress(request.build())));
+        return calls.readAsync(Service.CAPACITY, capacityAsync, s -> s.getPlanProgress(request.build())).map(ProtoJson::ok);
     }
 
     @POST

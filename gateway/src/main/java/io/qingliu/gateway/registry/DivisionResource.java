@@ -7,7 +7,9 @@ import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
+import io.qingliu.api.project.v1.MutinyProjectServiceGrpc;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
 import io.qingliu.gateway.http.Bodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -32,25 +34,29 @@ public class DivisionResource {
     @GrpcClient("project")
     ProjectServiceBlockingStub project;
 
+    /** The same service for reads that wait on the event loop rather than on a worker thread. */
+    @GrpcClient("project")
+    MutinyProjectServiceGrpc.MutinyProjectServiceStub projectAsync;
+
     @Inject
     Calls calls;
 
     @GET
     @Path("/{division}")
     @Operation(summary = "GetDivision: one division by its 12-digit code")
-    public Response get(@PathParam("division") String division) {
+    public Uni<Response> get(@PathParam("division") String division) {
         var request = GetDivisionRequest.newBuilder().setName("divisions/" + division).build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.getDivision(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getDivision(request)).map(ProtoJson::ok);
     }
 
     @GET
     @Operation(summary = "ListDivisions: one page of divisions")
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+    public Uni<Response> list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
             @QueryParam("filter") String filter, @QueryParam("orderBy") String orderBy) {
         var request = ListDivisionsRequest.newBuilder().setPageSize(Params.pageSize(pageSize))
                 .setPageToken(Params.text(pageToken)).setFilter(Params.text(filter)).setOrderBy(Params.text(orderBy))
                 .build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listDivisions(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.listDivisions(request)).map(ProtoJson::ok);
     }
 
     @PATCH

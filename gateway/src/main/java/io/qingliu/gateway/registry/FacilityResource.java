@@ -7,7 +7,9 @@ import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
 import io.qingliu.gateway.http.ProtoJson;
+import io.qingliu.api.project.v1.MutinyProjectServiceGrpc;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
 import io.qingliu.gateway.http.Bodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -36,25 +38,29 @@ public class FacilityResource {
     @GrpcClient("project")
     ProjectServiceBlockingStub project;
 
+    /** The same service for reads that wait on the event loop rather than on a worker thread. */
+    @GrpcClient("project")
+    MutinyProjectServiceGrpc.MutinyProjectServiceStub projectAsync;
+
     @Inject
     Calls calls;
 
     @GET
     @Path("/{facility}")
     @Operation(summary = "GetFacility: one facility by its id")
-    public Response get(@PathParam("facility") String facility) {
+    public Uni<Response> get(@PathParam("facility") String facility) {
         var request = GetFacilityRequest.newBuilder().setName("facilities/" + facility).build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.getFacility(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getFacility(request)).map(ProtoJson::ok);
     }
 
     @GET
     @Operation(summary = "ListFacilities: one page of facilities")
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+    public Uni<Response> list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
             @QueryParam("filter") String filter, @QueryParam("orderBy") String orderBy) {
         var request = ListFacilitiesRequest.newBuilder().setPageSize(Params.pageSize(pageSize))
                 .setPageToken(Params.text(pageToken)).setFilter(Params.text(filter)).setOrderBy(Params.text(orderBy))
                 .build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listFacilities(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.listFacilities(request)).map(ProtoJson::ok);
     }
 
     @POST

@@ -2,7 +2,9 @@ package io.qingliu.gateway.registry;
 
 import io.qingliu.api.project.v1.GetProjectRequest;
 import io.qingliu.api.project.v1.ListProjectsRequest;
+import io.qingliu.api.project.v1.MutinyProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
+import io.smallrye.mutiny.Uni;
 import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.http.Params;
@@ -39,25 +41,29 @@ public class ProjectResource {
     @GrpcClient("project")
     ProjectServiceBlockingStub project;
 
+    /** The same service for reads that wait on the event loop rather than on a worker thread. */
+    @GrpcClient("project")
+    MutinyProjectServiceGrpc.MutinyProjectServiceStub projectAsync;
+
     @Inject
     Calls calls;
 
     @GET
     @Path("/{project}")
     @Operation(summary = "GetProject: one project by its id")
-    public Response get(@PathParam("project") String projectId) {
+    public Uni<Response> get(@PathParam("project") String projectId) {
         var request = GetProjectRequest.newBuilder().setName("projects/" + projectId).build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.getProject(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getProject(request)).map(ProtoJson::ok);
     }
 
     @GET
     @Operation(summary = "ListProjects: one page of projects")
-    public Response list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
+    public Uni<Response> list(@QueryParam("pageSize") String pageSize, @QueryParam("pageToken") String pageToken,
             @QueryParam("filter") String filter, @QueryParam("orderBy") String orderBy) {
         var request = ListProjectsRequest.newBuilder().setPageSize(Params.pageSize(pageSize))
                 .setPageToken(Params.text(pageToken)).setFilter(Params.text(filter)).setOrderBy(Params.text(orderBy))
                 .build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listProjects(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.listProjects(request)).map(ProtoJson::ok);
     }
 
     /** The body is the whole request: the project and, for a new build, the facility it creates. */
@@ -112,10 +118,10 @@ public class ProjectResource {
     @GET
     @Path("/{project}/history")
     @Operation(summary = "ListProjectHistory: the audit trail of one project, one page at a time")
-    public Response history(@PathParam("project") String projectId, @QueryParam("pageSize") String pageSize,
+    public Uni<Response> history(@PathParam("project") String projectId, @QueryParam("pageSize") String pageSize,
             @QueryParam("pageToken") String pageToken) {
         var request = ListProjectHistoryRequest.newBuilder().setName("projects/" + projectId)
                 .setPageSize(Params.pageSize(pageSize)).setPageToken(Params.text(pageToken)).build();
-        return ProtoJson.ok(calls.read(Service.PROJECT, project, s -> s.listProjectHistory(request)));
+        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.listProjectHistory(request)).map(ProtoJson::ok);
     }
 }
