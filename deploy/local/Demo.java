@@ -101,7 +101,7 @@ public final class Demo {
             // Basins: planning data set on townships; their villages inherit them.
             for (int ti = 0; ti < townships.size(); ti++) {
                 Map<String, Object> township = townships.get(ti);
-                String basin = ci == 1 && ti % 3 == 2 ? FUJIANG : TUOJIANG;
+                String basin = basinOf(ci, ti);
                 if (!basin.equals(township.get("basin"))) {
                     gateway.send("PATCH", "/api/v1/divisions/" + township.get("code"), Json.object("basin", basin));
                     writes++;
@@ -150,7 +150,7 @@ public final class Demo {
                 Map<String, Object> town = towns.get(3 + k);
                 int capacity = NEW_PLANT_CAPACITIES[newPlant++ % NEW_PLANT_CAPACITIES.length];
                 LocalDate start = LocalDate.of(2018, 4, 1).plusDays(9L * k + 5L * ci);
-                String standard = TUOJIANG.equals(basinOf(town, townships, ci)) ? "DISCHARGE_STANDARD_DB51_2311_2016"
+                String standard = TUOJIANG.equals(basinOf(ci, townships.indexOf(town))) ? "DISCHARGE_STANDARD_DB51_2311_2016"
                         : "DISCHARGE_STANDARD_GB18918_CLASS_1A";
                 Map<String, Object> project = Json.object(
                         "displayName", town.get("displayName") + "污水处理厂新建工程", "kind", "PROJECT_KIND_NEW_BUILD",
@@ -188,7 +188,7 @@ public final class Demo {
         int station = 0;
         for (int ti = 0; ti < townships.size(); ti++) {
             Map<String, Object> township = townships.get(ti);
-            if (!TUOJIANG.equals(basinOf(township, townships, ci))) {
+            if (!TUOJIANG.equals(basinOf(ci, ti))) {
                 continue;
             }
             boolean planned = station++ % 5 == 4;
@@ -211,8 +211,8 @@ public final class Demo {
         }
     }
 
-    private static String basinOf(Map<String, Object> township, List<Map<String, Object>> townships, int ci) {
-        int ti = townships.indexOf(township);
+    /** The basin the demo gives the ti-th township (code order) of the ci-th county. */
+    private static String basinOf(int ci, int ti) {
         return ci == 1 && ti % 3 == 2 ? FUJIANG : TUOJIANG;
     }
 
