@@ -72,6 +72,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The suite as its users meet it: the three packaged services as separate processes on real
@@ -118,6 +121,21 @@ class ThreeYearPlanEndToEndIT {
     private String commissioned;
     /** Set while capacity-service is down: the project a planner registered meanwhile. */
     private String registeredDuringOutage;
+
+    /** A failed step prints what the services logged as warnings and errors: CI keeps no log files. */
+    @RegisterExtension
+    final TestWatcher serviceLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            for (ServiceProcess p : new ServiceProcess[] {projectService, capacityService, gateway}) {
+                if (p != null) {
+                    System.out.println("---- " + p.name() + ": its last warnings and errors, after "
+                            + context.getDisplayName() + " failed ----");
+                    p.problems(80).forEach(System.out::println);
+                }
+            }
+        }
+    };
 
     @BeforeAll
     void startTheSuite() {
@@ -342,7 +360,8 @@ class ThreeYearPlanEndToEndIT {
             assertTrue(waited.compareTo(DEADLINE) >= 0 && waited.compareTo(DEADLINE.multipliedBy(5)) < 0,
                     "answered after the deadline, not before and not never: " + waited);
             // What capacity-service answers from its read model does not wait for the registry.
-            given().get("/api/v1/" + plan + "/progress").then().statusCode(200);
+            Response progress = given().get("/api/v1/" + plan + "/progress");
+            assertEquals(200, progress.statusCode(), progress.asString());
         } finally {
             projectService.thaw();
         }

@@ -107,6 +107,32 @@ public final class ServiceProcess {
         return port;
     }
 
+    /** The service's warnings and errors (with the lines that follow each, its stack trace), the last {@code max} lines of them. */
+    public List<String> problems(int max) {
+        List<String> lines;
+        try {
+            lines = Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+        } catch (IOException e) {
+            return List.of("(cannot read " + log + ": " + e + ")");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        boolean inProblem = false;
+        for (String line : lines) {
+            boolean entry = line.length() > 13 && Character.isDigit(line.charAt(0)) && line.charAt(2) == ':';
+            if (entry) {
+                inProblem = line.contains(" WARN ") || line.contains(" ERROR ");
+            }
+            if (inProblem) {
+                out.add(line);
+            }
+        }
+        return out.subList(Math.max(0, out.size() - max), out.size());
+    }
+
+    public String name() {
+        return name;
+    }
+
     /** Starts the process and waits until it is ready; a restart keeps its database and port. */
     public synchronized void start() {
         if (!Files.isRegularFile(jar)) {
