@@ -11,6 +11,7 @@ import io.qingliu.api.project.v1.UpdateFacilityRequest;
 import io.qingliu.project.division.Division;
 import io.qingliu.project.division.DivisionDirectory;
 import io.qingliu.project.feed.ChangeLog;
+import io.qingliu.kit.auth.Caller;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.grpc.Violations;
 import io.qingliu.kit.idempotency.RequestLog;
@@ -121,6 +122,7 @@ public class FacilityService {
         Facility facility = new Facility();
         FacilityRules.apply(request.getFacility(), facility, true, directLookup(), clock.today(), v.under("facility"));
         v.throwIfAny();
+        requireCallerMayWrite(facility, "a facility at " + facility.locationCode);
         facility.id = ids.next(Ids.FACILITY);
         facility.createdAt = facility.updatedAt = clock.now();
         em.persist(facility);
@@ -136,6 +138,7 @@ public class FacilityService {
     public io.qingliu.api.project.v1.Facility update(UpdateFacilityRequest request) {
         Violations v = new Violations();
         Facility facility = load(request.getFacility().getName(), "facility.name", LockModeType.PESSIMISTIC_WRITE);
+        requireCallerMayWrite(facility, facility.resourceName());
         Etags.check(request.getFacility().getEtag(), facility.version, facility.resourceName());
         Set<String> paths = Masks.resolve(request.getUpdateMask(), request.getFacility(), UPDATABLE, v);
         v.throwIfAny();
@@ -155,6 +158,7 @@ public class FacilityService {
         if (!facility.locationCode.equals(locationBefore)) {
             checkCountyMayChange(facility, locationBefore);
         }
+        requireCallerMayWrite(facility, facility.resourceName());
         facility.updatedAt = clock.now();
         return snapshot(facility, ChangeType.CHANGE_TYPE_UPDATED, AuditAction.AUDIT_ACTION_UPDATED);
     }
@@ -162,6 +166,7 @@ public class FacilityService {
     @Transactional
     public void delete(DeleteFacilityRequest request) {
         Facility facility = load(request.getName(), "name", LockModeType.PESSIMISTIC_WRITE);
+        requireCallerMayWrite(facility, facility.resourceName());
         Etags.check(request.getEtag(), facility.version, facility.resourceName());
         List<Long> projects = em.createQuery("SELECT p.id FROM Project p WHERE p.facilityId = :id", Long.class)
                 .setParameter("id", facility.id).setMaxResults(5).getResultList();
@@ -217,6 +222,18 @@ public class FacilityService {
             throw ApiException.failedPrecondition("STATE_DRIVEN_BY_PROJECTS", facility.resourceName()
                     + " has projects: its operating state changes when they are commissioned; only taking it out of service is set directly",
                     Map.of("resource", facility.resourceName()));
+        }
+    }
+
+    /**
+     * A county system writes only facilities of its county that serve only units of its county:
+     * checked on the record as it is before a change and as it would be after it.
+     */
+    public static void requireCallerMayWrite(Facility facility, String what) {
+        Caller caller = Caller.current();
+        caller.requireMayWriteIn(facility.countyCode, what);
+        for (String served : facility.servedCodes) {
+            caller.requireMayWriteIn(Caller.countyOf(served), what + " (a unit it serves, " + served + ")");
         }
     }
 

@@ -7,7 +7,7 @@ import io.qingliu.api.project.v1.ChangeType;
 import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
-import io.qingliu.project.identity.Caller;
+import io.qingliu.kit.auth.Caller;
 import io.qingliu.kit.support.Clock;
 import io.qingliu.project.support.CopyWriter;
 import io.qingliu.kit.support.Timestamps;
@@ -208,7 +208,7 @@ public class ChangeLog {
                 insert.setString(4, c.getType().name());
                 insert.setString(5, entries.get(i).action().name());
                 insert.setString(6, caller.subject());
-                insert.setString(7, caller.role());
+                insert.setString(7, caller.roleName());
                 insert.setBytes(8, c.toByteArray());
                 insert.addBatch();
             }
@@ -237,7 +237,7 @@ public class ChangeLog {
             HexFormat hex = HexFormat.of();
             String recorded = recordedAt.toString();
             String actor = CopyWriter.escape(caller.subject());
-            String role = caller.role() == null ? "\\N" : CopyWriter.escape(caller.role());
+            String role = caller.roleName() == null ? "\\N" : CopyWriter.escape(caller.roleName());
             for (int i = 0; i < sequences.size(); i++) {
                 Entry entry = entries.get(i);
                 out.write(Long.toString(sequences.get(i)));

@@ -17,6 +17,8 @@ import io.qingliu.project.facility.RegistryLookup;
 import io.qingliu.project.feed.ChangeLog;
 import io.qingliu.project.feed.ChangeLog.EncodedChange;
 import io.qingliu.kit.grpc.ApiException;
+import io.qingliu.kit.auth.Caller;
+import io.qingliu.project.facility.FacilityService;
 import io.qingliu.kit.grpc.Violations;
 import io.qingliu.kit.idempotency.RequestLog;
 import io.qingliu.kit.support.Clock;
@@ -192,6 +194,7 @@ public class ProjectImporter {
                 if (!v.isEmpty()) {
                     reject(item.position(), v);
                 } else {
+                    requireCallerMayWrite(item.position(), draft);
                     valid.add(draft);
                 }
             }
@@ -201,6 +204,25 @@ public class ProjectImporter {
             }
             write(valid);
             em.clear();
+        }
+
+        /**
+         * A county system's import holds only its county's records: one entry of another county
+         * refuses the whole import (whatever skip_invalid says), and the transaction takes back
+         * what earlier chunks wrote.
+         */
+        private void requireCallerMayWrite(int position, ProjectDrafts.Draft draft) {
+            String entry = "entries[" + position + "]";
+            try {
+                Caller.current().requireMayWriteIn(draft.project().countyCode, entry);
+                if (draft.facilityIsNew()) {
+                    FacilityService.requireCallerMayWrite(draft.facility(), entry + ".new_facility");
+                }
+            } catch (ApiException e) {
+                Map<String, String> metadata = new java.util.HashMap<>(e.metadata());
+                metadata.put("position", Integer.toString(position));
+                throw new ApiException(e.code(), e.reason(), e.getMessage() + "; nothing was imported", metadata, List.of());
+            }
         }
 
         /** Loads every division and facility the chunk refers to, one query each. */

@@ -15,6 +15,7 @@ import io.qingliu.project.facility.FacilityService;
 import io.qingliu.project.facility.FacilityType;
 import io.qingliu.project.facility.OperatingState;
 import io.qingliu.project.feed.ChangeLog;
+import io.qingliu.kit.auth.Caller;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.grpc.Violations;
 import io.qingliu.kit.idempotency.RequestLog;
@@ -133,6 +134,10 @@ public class ProjectService {
         ProjectDrafts.Draft draft = ProjectDrafts.draft(request.getProject(), request.getNewFacility(),
                 request.hasNewFacility(), facilities.directLookup(), clock.today(), v);
         v.throwIfAny();
+        Caller.current().requireMayWriteIn(draft.project().countyCode, "a project in " + draft.project().countyCode);
+        if (draft.facilityIsNew()) {
+            FacilityService.requireCallerMayWrite(draft.facility(), "its new facility");
+        }
         Instant now = clock.now();
         List<ChangeLog.Entry> changes = new ArrayList<>();
         Facility facility = draft.facility();
@@ -166,6 +171,7 @@ public class ProjectService {
     public io.qingliu.api.project.v1.Project update(UpdateProjectRequest request) {
         Violations v = new Violations();
         Project project = load(request.getProject().getName(), "project.name", LockModeType.PESSIMISTIC_WRITE);
+        Caller.current().requireMayWriteIn(project.countyCode, project.resourceName());
         Etags.check(request.getProject().getEtag(), project.version, project.resourceName());
         Set<String> paths = Masks.resolve(request.getUpdateMask(), request.getProject(), UPDATABLE, v);
         v.throwIfAny();
@@ -207,6 +213,7 @@ public class ProjectService {
     @Transactional
     public void delete(DeleteProjectRequest request) {
         Project project = load(request.getName(), "name", LockModeType.PESSIMISTIC_WRITE);
+        Caller.current().requireMayWriteIn(project.countyCode, project.resourceName());
         Etags.check(request.getEtag(), project.version, project.resourceName());
         if (project.state != ProjectState.PLANNED && project.state != ProjectState.CANCELLED) {
             throw ApiException.failedPrecondition("PROJECT_UNDER_WAY", project.resourceName() + " is "
@@ -255,6 +262,7 @@ public class ProjectService {
         }
         String reason = Fields.text(v, "reason", request.getReason(), false, 2000);
         Project project = load(request.getName(), "name", LockModeType.PESSIMISTIC_WRITE);
+        Caller.current().requireMayWriteIn(project.countyCode, project.resourceName());
         v.throwIfAny();
         Etags.check(request.getEtag(), project.version, project.resourceName());
         Set<ProjectState> legal = project.state.legalTargets(project.suspendedFrom);

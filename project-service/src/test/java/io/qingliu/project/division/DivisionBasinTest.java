@@ -130,7 +130,7 @@ class DivisionBasinTest {
                 "divisions/980101001003"), feed.stream().map(Change::getResourceName).toList());
         for (Change c : feed) {
             assertEquals(ChangeType.CHANGE_TYPE_UPDATED, c.getType());
-            assertEquals("anonymous", c.getActor());
+            assertEquals("test-admin", c.getActor());
             assertTrue(c.hasDivision());
             assertEquals("沱江", c.getDivision().getEffectiveBasin());
             assertTrue(c.hasRecordTime());

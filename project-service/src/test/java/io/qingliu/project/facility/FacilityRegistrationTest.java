@@ -78,7 +78,7 @@ class FacilityRegistrationTest {
         assertEquals(ChangeType.CHANGE_TYPE_CREATED, changes.get(0).getType());
         assertEquals(created.getName(), changes.get(0).getResourceName());
         assertEquals(created, changes.get(0).getFacility(), "the feed carries the created snapshot");
-        assertEquals("anonymous", changes.get(0).getActor());
+        assertEquals("test-admin", changes.get(0).getActor());
     }
 
     @Test

@@ -116,7 +116,7 @@ class ChangeFeedConcurrencyTest extends FeedTestBase {
                 assertEquals(ack.facility(), c.getFacility(), "change " + c.getSequence() + ": snapshot = response");
                 assertEquals(ack.create() ? ChangeType.CHANGE_TYPE_CREATED : ChangeType.CHANGE_TYPE_UPDATED, c.getType(),
                         "change " + c.getSequence());
-                assertEquals("anonymous", c.getActor());
+                assertEquals("test-admin", c.getActor());
                 long version = version(c.getFacility().getEtag());
                 Long before = lastVersion.put(c.getResourceName(), version);
                 assertTrue(before == null || before < version, "changes of " + c.getResourceName()

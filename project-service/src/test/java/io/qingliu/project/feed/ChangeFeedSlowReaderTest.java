@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.ProjectImportEntry;
@@ -55,8 +56,8 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
         FeedFixtures.largeProject(projects, uniqueName("slow-large"), township(10), 30);
         long head = ChangeFeedReader.currentHead(feed);
 
-        ManagedChannel otherClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().build();
-        ManagedChannel readerClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().build();
+        ManagedChannel otherClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().intercept(new AdminTokenByDefault()).build();
+        ManagedChannel readerClient = ManagedChannelBuilder.forAddress("localhost", port()).usePlaintext().intercept(new AdminTokenByDefault()).build();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger requested = new AtomicInteger(1);
         // One message per 50 ms, one change per message; and two that take their first message and no more.

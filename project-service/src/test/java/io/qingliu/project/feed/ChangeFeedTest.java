@@ -55,7 +55,7 @@ class ChangeFeedTest extends FeedTestBase {
             assertTrue(live.getSequence() > head, "the live change comes after the history: " + live.getSequence());
             assertEquals(ChangeType.CHANGE_TYPE_CREATED, live.getType());
             assertEquals(created, live.getFacility(), "the snapshot is what CreateFacility returned");
-            assertEquals("anonymous", live.getActor());
+            assertEquals("test-admin", live.getActor());
             assertTrue(live.hasRecordTime());
 
             List<Change> all = reader.changes();

@@ -123,7 +123,7 @@ class ChangeFeedTransactionsTest extends FeedTestBase {
                 assertEquals(answer.getLastSequence() - 79 + i, c.getSequence(), "one transaction, consecutive");
                 assertEquals(ChangeType.CHANGE_TYPE_CREATED, c.getType());
                 assertEquals(mine.get(0).getRecordTime(), c.getRecordTime());
-                assertEquals("anonymous", c.getActor());
+                assertEquals("test-admin", c.getActor());
                 assertEquals(c.getResourceName(), FeedFixtures.snapshotName(c));
             }
             for (int i = 0; i < 40; i++) {
@@ -166,7 +166,7 @@ class ChangeFeedTransactionsTest extends FeedTestBase {
                 assertEquals(step.facility(), facilityChange.getFacility(), step.what() + ": facility snapshot");
             }
             for (Change c : group) {
-                assertEquals("anonymous", c.getActor());
+                assertEquals("test-admin", c.getActor());
             }
             at += size;
         }

@@ -87,7 +87,7 @@ class ProjectHistoryTest {
                 records.stream().map(AuditRecord::getAction).toList(), "history is kept after deletion, oldest first");
         for (AuditRecord r : records) {
             assertEquals(created.getName(), r.getResourceName());
-            assertEquals("anonymous", r.getActor());
+            assertEquals("test-admin", r.getActor());
             assertTrue(r.hasRecordTime());
         }
         for (int i = 1; i < records.size(); i++) {

