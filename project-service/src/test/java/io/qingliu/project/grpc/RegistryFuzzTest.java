@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import io.qingliu.api.common.v1.DischargeStandard;
 import io.qingliu.api.project.v1.CreateFacilityRequest;
 import io.qingliu.api.project.v1.CreateProjectRequest;
@@ -44,6 +40,7 @@ import io.qingliu.api.project.v1.UpdateFacilityRequest;
 import io.qingliu.api.project.v1.UpdateProjectRequest;
 import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.RequestFuzzer;
 import io.qingliu.kit.testing.TestTokens;
 import io.qingliu.project.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
@@ -51,15 +48,10 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -84,8 +76,6 @@ class RegistryFuzzTest {
     /** 回澜镇 of 乐至县: the fuzz's own township. */
     private static final String TOWNSHIP = "512022102000";
     private static final int CALLS_PER_METHOD = 150;
-    private static final Set<Status.Code> FAULTS = EnumSet.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS, Status.Code.UNIMPLEMENTED, Status.Code.DEADLINE_EXCEEDED);
 
     @GrpcClient("project")
     ProjectServiceBlockingStub stub;
@@ -100,8 +90,7 @@ class RegistryFuzzTest {
     javax.sql.DataSource dataSource;
 
     private final long seed = Long.getLong("fuzz.seed", 20181027L);
-    private final Random random = new Random(seed);
-    private List<String> strings;
+    private RequestFuzzer fuzzer = new RequestFuzzer(seed, List.of());
 
     @Test
     void mutatedRequestsAreAnsweredOrRefusedAndARefusalWritesNothing() {
@@ -109,7 +98,8 @@ class RegistryFuzzTest {
                 DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1B));
         Project project = createProject(stub, newBuild("FUZZ", "回澜镇污水处理厂新建工程（模糊测试）", TOWNSHIP, 500));
         String basinBefore = stub.getDivision(GetDivisionRequest.newBuilder().setName("divisions/" + TOWNSHIP).build()).getBasin();
-        strings = hostileStrings(facility.getName(), project.getName());
+        fuzzer = new RequestFuzzer(seed, List.of("divisions/" + TOWNSHIP, "divisions/512022102200", TOWNSHIP, "512022000000",
+                facility.getName(), facility.getName() + "0", project.getName(), project.getName() + "/history"));
 
         Map<String, Function<Message, Object>> methods = new LinkedHashMap<>();
         Map<String, Message> seeds = new LinkedHashMap<>();
@@ -155,7 +145,7 @@ class RegistryFuzzTest {
         methods.put("TransitionProject", m -> stub().transitionProject((TransitionProjectRequest) m));
         seeds.put("ListProjectHistory", ListProjectHistoryRequest.newBuilder().setName(project.getName()).setPageSize(10).build());
         methods.put("ListProjectHistory", m -> stub().listProjectHistory((ListProjectHistoryRequest) m));
-        seeds.put("ImportProjects", ImportProjectsRequest.newBuilder().setValidateOnly(random.nextBoolean())
+        seeds.put("ImportProjects", ImportProjectsRequest.newBuilder().setValidateOnly(fuzzer.chance(50))
                 .addEntries(ProjectImportEntry.newBuilder().setProject(newBuild.getProject()).setNewFacility(newBuild.getNewFacility()))
                 .build());
         methods.put("ImportProjects", m -> ClientStreams.send(async()::importProjects, List.of((ImportProjectsRequest) m)));
@@ -185,17 +175,17 @@ class RegistryFuzzTest {
             // Fewer streams: each ends in a cancellation, and HTTP/2 servers cut off a connection that resets too many.
             int count = method.getKey().equals("WatchChanges") ? CALLS_PER_METHOD / 5 : CALLS_PER_METHOD;
             for (int i = 0; i < count; i++) {
-                Message request = mutate(seeds.get(method.getKey()), 0);
+                Message request = fuzzer.mutate(seeds.get(method.getKey()));
                 long head = head();
                 try {
                     method.getValue().apply(request);
                 } catch (RuntimeException e) {
                     Status status = Status.fromThrowable(e);
                     refused++;
-                    if (FAULTS.contains(status.getCode()) || !(e instanceof StatusRuntimeException)) {
-                        faults.add(method.getKey() + " " + status + " for " + shorten(request));
+                    if (RequestFuzzer.FAULTS.contains(status.getCode()) || !(e instanceof StatusRuntimeException)) {
+                        faults.add(method.getKey() + " " + status + " for " + RequestFuzzer.shorten(request));
                     } else if (head() != head) {
-                        faults.add(method.getKey() + " refused (" + status.getCode() + ") but wrote: " + shorten(request));
+                        faults.add(method.getKey() + " refused (" + status.getCode() + ") but wrote: " + RequestFuzzer.shorten(request));
                     }
                 }
                 calls++;
@@ -212,31 +202,7 @@ class RegistryFuzzTest {
 
     @Test
     void bytesThatAreNoMessageAreInvalidArgumentsEverywhere() {
-        List<String> faults = new ArrayList<>();
-        for (var method : ProjectServiceGrpc.getServiceDescriptor().getMethods()) {
-            if (method.getType() != MethodDescriptor.MethodType.UNARY) {
-                continue;
-            }
-            MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method.getFullMethodName())
-                    .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-            for (int i = 0; i < 20; i++) {
-                byte[] garbage = new byte[1 + random.nextInt(64)];
-                random.nextBytes(garbage);
-                // A field tag of wire type 7 does not exist: the bytes cannot parse as any message.
-                garbage[0] = (byte) 0x0F;
-                try {
-                    ClientCalls.blockingUnaryCall(channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-                            garbage);
-                    faults.add(method.getBareMethodName() + " accepted bytes that are no message");
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
-                        faults.add(method.getBareMethodName() + " " + e.getStatus());
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), faults, "seed " + seed);
+        assertEquals(List.of(), fuzzer.sendUnparseableBytes(channel, ProjectServiceGrpc.getServiceDescriptor(), 20), "seed " + seed);
     }
 
     /** The feed's head, read from the database (a feed stream per call would be reset as often). */
@@ -252,7 +218,7 @@ class RegistryFuzzTest {
 
     private ProjectServiceBlockingStub stub() {
         // Two calls in five as a county system (of this township's county), the rest as the default admin.
-        ProjectServiceBlockingStub s = random.nextInt(5) < 2
+        ProjectServiceBlockingStub s = fuzzer.chance(40)
                 ? stub.withCallCredentials(TestTokens.as(Role.COUNTY, "512022000000")) : stub;
         return s.withDeadlineAfter(30, TimeUnit.SECONDS);
     }
@@ -260,93 +226,4 @@ class RegistryFuzzTest {
     private ProjectServiceGrpc.ProjectServiceStub async() {
         return async.withDeadlineAfter(30, TimeUnit.SECONDS);
     }
-
-    // --- mutation ----------------------------------------------------------------------------
-
-    private Message mutate(Message seed, int depth) {
-        Message.Builder b = seed.toBuilder();
-        int changes = 1 + random.nextInt(3);
-        for (int i = 0; i < changes; i++) {
-            List<FieldDescriptor> fields = b.getDescriptorForType().getFields();
-            FieldDescriptor f = fields.get(random.nextInt(fields.size()));
-            if (random.nextInt(8) == 0) {
-                b.clearField(f);
-            } else if (f.isRepeated()) {
-                int n = random.nextInt(10) == 0 ? 300 + random.nextInt(300) : 1 + random.nextInt(3);
-                for (int k = 0; k < n; k++) {
-                    b.addRepeatedField(f, value(f, null, depth));
-                }
-            } else {
-                b.setField(f, value(f, b.hasField(f) ? (Message) (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-                        ? b.getField(f) : null) : null, depth));
-            }
-        }
-        return b.build();
-    }
-
-    private Object value(FieldDescriptor f, Message current, int depth) {
-        return switch (f.getJavaType()) {
-            case STRING -> strings.get(random.nextInt(strings.size()));
-            case INT -> pick(0, -1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE, 13, 32, 101, 1000, 10_001, random.nextInt());
-            case LONG -> pick(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, 10_000_001L, random.nextLong());
-            case DOUBLE -> pick(0.0, -0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                    Double.MAX_VALUE, Double.MIN_VALUE, 10_000_000.5, 1e-9, random.nextDouble() * 1e6);
-            case FLOAT -> pick(0f, -1f, Float.NaN, Float.MAX_VALUE);
-            case BOOLEAN -> random.nextBoolean();
-            case BYTE_STRING -> {
-                byte[] bytes = new byte[random.nextInt(200)];
-                random.nextBytes(bytes);
-                yield ByteString.copyFrom(bytes);
-            }
-            case ENUM -> random.nextInt(3) == 0
-                    ? f.getEnumType().findValueByNumberCreatingIfUnknown(pick(-1, 99, 12345, Integer.MAX_VALUE))
-                    : f.getEnumType().getValues().get(random.nextInt(f.getEnumType().getValues().size()));
-            case MESSAGE -> depth >= 3 || current == null && random.nextInt(4) == 0 ? defaultOf(f)
-                    : mutate(current != null ? current : defaultOf(f), depth + 1);
-        };
-    }
-
-    private static Message defaultOf(FieldDescriptor f) {
-        return com.google.protobuf.DynamicMessage.getDefaultInstance(f.getMessageType());
-    }
-
-    @SafeVarargs
-    private <T> T pick(T... values) {
-        return values[random.nextInt(values.length)];
-    }
-
-    private static List<String> hostileStrings(String facility, String project) {
-        List<String> s = new ArrayList<>(List.of("", " ", "x".repeat(5000), "清流镇", "回澜镇污水处理厂",
-                "divisions/" + TOWNSHIP, "divisions/512022102200", "divisions/999999999999", "divisions/", "divisions/5120",
-                TOWNSHIP, "512022000000", "512000000000", "5120", "000000000000", "51202210200X",
-                facility, facility + "0", "facilities/0", "facilities/-1", "facilities/99999999999999999999", "facilities/abc",
-                project, project + "/history", "projects/0", "projects/1e3", "projects/", "plans/1",
-                "' OR '1'='1", "'; DROP TABLE project; --", "%", "_", "\\", "\u0000", "\uD800", "\uFFFF", "🚰",
-                "county = \"512022000000\"", "state = PROJECT_STATE_PLANNED AND", "state = BOGUS", "plan = \"FUZZ\" OR 1=1",
-                "display_name desc, , ", "create_time desc", "name", "*", "basin", "display_name", "a.b.c", "served_division_codes",
-                "W/\"0\"", "W/\"1\"", "\"", "9f2c0f4e-2b8d-4c8a-8d4e-1b2c3d4e5f60", "not-a-uuid", "沱江", "涪江",
-                "https://example.invalid/", "\r\n", "\t"));
-        return s;
-    }
-
-    private static String shorten(Message m) {
-        String text = m.toString().replace('\n', ' ');
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-    }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    };
 }
