@@ -63,15 +63,9 @@ public class BearerAuth {
         return null;
     }
 
-    /** 401 with the verifier's reason and message, and the challenge RFC 6750 asks for. */
+    /** 401 with the verifier's reason and message, and the Bearer challenge. */
     static Response unauthenticated(ApiException e) {
-        String challenge = "Bearer realm=\"qingliu\"";
-        if (!"TOKEN_MISSING".equals(e.reason())) {
-            // A token was shown and refused: say so, without echoing it.
-            challenge += ", error=\"invalid_token\", error_description=\""
-                    + e.getMessage().replace('"', '\'').replaceAll("[^\\x20-\\x7e]", "?") + "\"";
-        }
-        Response error = ApiError.of(e.code(), e.reason(), e.getMessage(), e.metadata());
-        return Response.fromResponse(error).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
+        return ApiError.withBearerChallenge(ApiError.of(e.code(), e.reason(), e.getMessage(), e.metadata()), e.reason(),
+                e.getMessage());
     }
 }

@@ -66,6 +66,25 @@ public final class ApiError {
         return response(http, code, message, List.of(Any.pack(info)));
     }
 
+    /**
+     * A 401 with the challenge it must carry (RFC 7235): {@code WWW-Authenticate: Bearer
+     * realm="qingliu"}, and when a token was shown and refused (any reason but
+     * {@code TOKEN_MISSING}), {@code error="invalid_token"} with the message (RFC 6750; the
+     * token itself is never echoed).
+     */
+    public static Response withBearerChallenge(Response unauthenticated, String reason, String message) {
+        String challenge = "Bearer realm=\"qingliu\"";
+        if (!"TOKEN_MISSING".equals(reason)) {
+            challenge += ", error=\"invalid_token\"";
+            if (message != null && !message.isEmpty()) {
+                // A quoted-string of printable ASCII: no quote, backslash or other character to escape.
+                challenge += ", error_description=\"" + message.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "'") + "\"";
+            }
+        }
+        return Response.fromResponse(unauthenticated).header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .build();
+    }
+
     /** 400 naming the parameter, with the ErrorInfo and BadRequest a service would send. */
     public static Response invalidParameter(String field, String description) {
         return response(Status.Code.INVALID_ARGUMENT, field + " " + description, invalidParameterDetails(field, description));

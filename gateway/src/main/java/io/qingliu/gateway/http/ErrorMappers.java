@@ -1,6 +1,7 @@
 package io.qingliu.gateway.http;
 
 import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import io.qingliu.gateway.downstream.DownstreamException;
@@ -35,8 +36,24 @@ public class ErrorMappers {
                 if (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN) {
                     LOG.warnf("%s failed: %s", service, status);
                 }
-                return ApiError.response(status.getCode(), status.getDescription(), details);
+                Response answer = ApiError.response(status.getCode(), status.getDescription(), details);
+                if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+                    // The gateway accepted the token and the service did not (another key, or it
+                    // expired on the way): still a 401 that says how to authenticate.
+                    String reason = details.stream().filter(d -> d.is(ErrorInfo.class)).findFirst()
+                            .map(ErrorMappers::reason).orElse("TOKEN_INVALID");
+                    return ApiError.withBearerChallenge(answer, reason, status.getDescription());
+                }
+                return answer;
             }
+        }
+    }
+
+    private static String reason(Any detail) {
+        try {
+            return detail.unpack(ErrorInfo.class).getReason();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return "TOKEN_INVALID";
         }
     }
 

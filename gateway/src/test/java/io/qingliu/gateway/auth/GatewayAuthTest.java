@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
 import io.grpc.ManagedChannel;
+import io.grpc.protobuf.StatusProto;
+import io.qingliu.gateway.downstream.DownstreamException;
+import io.qingliu.gateway.http.ErrorMappers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qingliu.api.project.v1.CreateFacilityRequest;
@@ -216,6 +221,26 @@ class GatewayAuthTest {
         assertEquals("AUDIT_ACTION_TRANSITIONED", records.get(1).get("action"));
         assertEquals("anyue-county-system", records.get(1).get("actor"));
         assertEquals("county", records.get(1).get("actorRole"));
+    }
+
+    /**
+     * A service that refuses a token the gateway accepted (verified with another key, or expired on
+     * the way) is a 401 too, with the service's ErrorInfo and the challenge a 401 must carry.
+     */
+    @Test
+    void aServicesOwn401CarriesItsErrorInfoAndTheChallenge() {
+        ErrorInfo info = ErrorInfo.newBuilder().setDomain("qingliu.io").setReason("TOKEN_EXPIRED").build();
+        StatusRuntimeException refused = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.UNAUTHENTICATED.value()).setMessage("the bearer token has expired")
+                .addDetails(Any.pack(info)).build());
+        jakarta.ws.rs.core.Response answer = new ErrorMappers().downstream(new DownstreamException(
+                io.qingliu.gateway.downstream.Service.PROJECT, refused));
+        assertEquals(401, answer.getStatus());
+        assertEquals("Bearer realm=\"qingliu\", error=\"invalid_token\", error_description=\"the bearer token has expired\"",
+                answer.getHeaderString("WWW-Authenticate"));
+        JsonPath body = JsonPath.from((String) answer.getEntity());
+        assertEquals("UNAUTHENTICATED", body.getString("error.status"));
+        assertEquals("TOKEN_EXPIRED", Suite.detail(body, "google.rpc.ErrorInfo").get("reason"));
     }
 
     // --- helpers -------------------------------------------------------------------------------
