@@ -25,7 +25,7 @@ public final class GrpcErrors {
      */
     static final int MAX_VIOLATIONS = 20;
     /** ... and no more than this many characters of field paths and descriptions in all. */
-    static final int MAX_VIOLATION_CHARS = 3000;
+    static final int MAX_VIOLATION_CHARS = 4500;
 
     private GrpcErrors() {
     }
