@@ -6,6 +6,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
+import io.qingliu.kit.auth.BearerToken;
 import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.api.project.v1.WatchChangesResponse;
 import io.qingliu.capacity.support.CapacityConfig;
@@ -53,7 +54,8 @@ public class FeedConsumer {
     FeedConsumer(@GrpcClient("project") io.grpc.Channel channel, ChangeApplier applier, CapacityConfig config,
             FeedStatus status) {
         // The plain async stub: its ClientResponseObserver gives the manual flow control the feed needs.
-        this.feed = ProjectServiceGrpc.newStub(channel);
+        var stub = ProjectServiceGrpc.newStub(channel);
+        this.feed = config.feed().token().map(t -> stub.withCallCredentials(new BearerToken(t))).orElse(stub);
         this.applier = applier;
         this.config = config;
         this.status = status;
@@ -61,6 +63,11 @@ public class FeedConsumer {
 
     void onStart(@Observes StartupEvent event) throws java.sql.SQLException {
         if (config.feed().enabled()) {
+            if (config.feed().token().isEmpty()) {
+                throw new IllegalStateException("qingliu.feed.token (QINGLIU_FEED_TOKEN) is not set: project-service "
+                        + "serves its change feed only to a caller with a token (a viewer's is enough; "
+                        + "deploy/local/token mint --role viewer --subject capacity-service)");
+            }
             if (config.feed().rebuildAtStart()) {
                 LOG.info("forgetting the read model: it is derived again from sequence 0 (qingliu.feed.rebuild-at-start)");
                 applier.reset();

@@ -80,6 +80,20 @@ public class Plan extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** Subject of the token that created the plan, or {@code system}. */
+    @Column(name = "created_by")
+    public String createdBy = "system";
+
+    @Column(name = "created_by_role")
+    public String createdByRole;
+
+    /** Subject of the token that changed the plan last, or {@code system}. */
+    @Column(name = "updated_by")
+    public String updatedBy = "system";
+
+    @Column(name = "updated_by_role")
+    public String updatedByRole;
+
     @Version
     public long version;
 

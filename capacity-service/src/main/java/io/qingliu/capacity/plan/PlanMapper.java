@@ -23,7 +23,11 @@ public final class PlanMapper {
                 .setEndDate(Timestamps.date(p.endDate))
                 .setCreateTime(Timestamps.of(p.createdAt))
                 .setUpdateTime(Timestamps.of(p.updatedAt))
-                .setEtag(Etags.of(p.version));
+                .setEtag(Etags.of(p.version))
+                .setCreator(p.createdBy)
+                .setCreatorRole(p.createdByRole == null ? "" : p.createdByRole)
+                .setLastEditor(p.updatedBy)
+                .setLastEditorRole(p.updatedByRole == null ? "" : p.updatedByRole);
         // Stored numbers are the proto numbers.
         for (Plan.ProjectCountTarget t : p.projectCountTargets) {
             b.addProjectCountTargets(io.qingliu.api.capacity.v1.ProjectCountTarget.newBuilder()

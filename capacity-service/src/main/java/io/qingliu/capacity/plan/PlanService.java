@@ -10,6 +10,7 @@ import io.qingliu.api.capacity.v1.UpdatePlanRequest;
 import io.qingliu.capacity.coverage.CoverageMaintainer;
 import io.qingliu.capacity.support.CatalogGeneration;
 import io.qingliu.capacity.support.ReadModelLock;
+import io.qingliu.kit.auth.Caller;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.grpc.Violations;
 import io.qingliu.kit.idempotency.RequestLog;
@@ -116,11 +117,15 @@ public class PlanService {
         Plan plan = new Plan();
         plan.code = draft.code();
         plan.createdAt = plan.updatedAt = clock.now();
+        Caller caller = Caller.current();
+        plan.createdBy = plan.updatedBy = caller.subject();
+        plan.createdByRole = plan.updatedByRole = caller.roleName();
         List<CoverageGoal> defined = write(plan, draft);
         em.persist(plan);
         em.flush();
         defined.forEach(g -> coverage.goalDefined(g.id));
         io.qingliu.api.capacity.v1.Plan created = PlanMapper.toProto(plan);
+        audit(plan, "CREATED", created);
         if (requestId != null) {
             requestLog.complete(requestId, created);
         }
@@ -159,9 +164,12 @@ public class PlanService {
         v.throwIfAny();
         List<CoverageGoal> defined = write(plan, draft);
         plan.updatedAt = clock.now();
+        plan.updatedBy = Caller.current().subject();
+        plan.updatedByRole = Caller.current().roleName();
         em.flush();
         defined.forEach(g -> coverage.goalDefined(g.id));
         io.qingliu.api.capacity.v1.Plan updated = PlanMapper.toProto(plan);
+        audit(plan, "UPDATED", updated);
         if (requestId != null) {
             requestLog.complete(requestId, updated);
         }
@@ -175,7 +183,19 @@ public class PlanService {
         catalog.advanceAfterCommit();
         Plan plan = load(request.getName(), "name");
         Etags.check(request.getEtag(), plan.version, plan.resourceName());
+        audit(plan, "DELETED", PlanMapper.toProto(plan));
         em.remove(plan);
+    }
+
+    /** Records a change of a plan with the subject and role of the caller's token, in the change's transaction. */
+    private void audit(Plan plan, String action, io.qingliu.api.capacity.v1.Plan snapshot) {
+        Caller caller = Caller.current();
+        em.createNativeQuery("INSERT INTO plan_audit (plan_id, plan_code, action, actor, actor_role, recorded_at, snapshot)"
+                + " VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''), ?6, ?7)")
+                .setParameter(1, plan.id).setParameter(2, plan.code).setParameter(3, action)
+                .setParameter(4, caller.subject()).setParameter(5, caller.roleName() == null ? "" : caller.roleName())
+                .setParameter(6, java.sql.Timestamp.from(clock.now())).setParameter(7, snapshot.toByteArray())
+                .executeUpdate();
     }
 
     /**

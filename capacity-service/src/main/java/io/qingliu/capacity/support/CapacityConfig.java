@@ -25,6 +25,12 @@ public interface CapacityConfig {
         boolean enabled();
 
         /**
+         * The bearer token capacity-service reads the feed with (a viewer's is enough); required
+         * while the feed is read, as project-service answers no call without one.
+         */
+        java.util.Optional<String> token();
+
+        /**
          * Forget the read model at start and derive it again from sequence 0 (plans and goals stay):
          * for a rebuild after a change of derivation rules, and for the catch-up benchmark.
          */

@@ -87,6 +87,7 @@ class PlanLifecycleTest {
         // What was asked for comes back as sent, with the output fields filled in.
         Plan expected = request.clone().setName(created.getName()).setCreateTime(created.getCreateTime())
                 .setUpdateTime(created.getUpdateTime()).setEtag(created.getEtag())
+                .setCreator("test-admin").setCreatorRole("admin").setLastEditor("test-admin").setLastEditorRole("admin")
                 .setCoverageGoals(0, request.getCoverageGoals(0).toBuilder().setName(created.getName() + "/coverageGoals/town-sewage"))
                 .setCoverageGoals(1, request.getCoverageGoals(1).toBuilder().setName(created.getName() + "/coverageGoals/village-garbage"))
                 .build();

@@ -1,5 +1,6 @@
 package io.qingliu.capacity.testing;
 
+import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -24,6 +25,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("qingliu.feed.enabled", "false");
         config.put("qingliu.plans.initial-load", "none");
+        config.put("qingliu.auth.public-key-location", TestTokens.publicKeyLocation());
         String configured = System.getenv("QUARKUS_DATASOURCE_JDBC_URL");
         if (configured != null && !configured.isBlank()) {
             return config;

@@ -1,5 +1,7 @@
 package io.qingliu.capacity.testing;
 
+import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -58,22 +60,25 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         recreate(CAPACITY_DB);
         projectService = new ProjectServiceProcess(serverUrl + PROJECT_DB, user, password, freePort());
         projectService.start();
-        return Map.of(
-                "quarkus.datasource.jdbc.url", serverUrl + CAPACITY_DB,
-                "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password,
-                "quarkus.grpc.clients.project.host", "127.0.0.1",
-                "quarkus.grpc.clients.project.port", Integer.toString(projectService.port()),
+        return Map.ofEntries(
+                // Both services verify the tests' tokens with the suite's test key; the feed is read as a viewer.
+                Map.entry("qingliu.auth.public-key-location", TestTokens.publicKeyLocation()),
+                Map.entry("qingliu.feed.token", TestTokens.token("capacity-service", Role.VIEWER, null, Duration.ofHours(12))),
+                Map.entry("quarkus.datasource.jdbc.url", serverUrl + CAPACITY_DB),
+                Map.entry("quarkus.datasource.username", user),
+                Map.entry("quarkus.datasource.password", password),
+                Map.entry("quarkus.grpc.clients.project.host", "127.0.0.1"),
+                Map.entry("quarkus.grpc.clients.project.port", Integer.toString(projectService.port())),
                 // In test mode gRPC clients use test-port (else 9001).
-                "quarkus.grpc.clients.project.test-port", Integer.toString(projectService.port()),
+                Map.entry("quarkus.grpc.clients.project.test-port", Integer.toString(projectService.port())),
                 // Quick reconnection in tests that stop project-service.
                 // Small batches, so that a catch-up spans many transactions (and can be cut in the middle).
-                "qingliu.feed.max-batch", "100",
+                Map.entry("qingliu.feed.max-batch", "100"),
                 // Catch-ups (the first, and every rebuild) write only the mirror until 500 changes
                 // from the head, then derive it all at once: both ways of deriving are exercised.
-                "qingliu.feed.defer-derived-beyond", "500",
-                "qingliu.feed.min-backoff", "100ms",
-                "qingliu.feed.max-backoff", "1s");
+                Map.entry("qingliu.feed.defer-derived-beyond", "500"),
+                Map.entry("qingliu.feed.min-backoff", "100ms"),
+                Map.entry("qingliu.feed.max-backoff", "1s"));
     }
 
     @Override
@@ -153,6 +158,7 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
             env.put("QUARKUS_DATASOURCE_USERNAME", user);
             env.put("QUARKUS_DATASOURCE_PASSWORD", password);
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            env.put("QINGLIU_AUTH_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation());
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             try {
                 process = pb.start();

@@ -226,15 +226,11 @@ public class FacilityService {
     }
 
     /**
-     * A county system writes only facilities of its county that serve only units of its county:
-     * checked on the record as it is before a change and as it would be after it.
+     * A county system writes only facilities of its county, checked on the record as it is before
+     * a change and as it would be after it. (What a facility serves lies in its county by the rules.)
      */
     public static void requireCallerMayWrite(Facility facility, String what) {
-        Caller caller = Caller.current();
-        caller.requireMayWriteIn(facility.countyCode, what);
-        for (String served : facility.servedCodes) {
-            caller.requireMayWriteIn(Caller.countyOf(served), what + " (a unit it serves, " + served + ")");
-        }
+        Caller.current().requireMayWriteIn(facility.countyCode, what);
     }
 
     /** Projects carry their facility's county; a facility with projects may not move to another county. */

@@ -2,7 +2,7 @@ package io.qingliu.kit.testing;
 
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
-import io.qingliu.kit.auth.AuthInterceptor;
+import io.qingliu.kit.auth.BearerToken;
 import io.qingliu.kit.auth.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,14 +100,7 @@ public final class TestTokens {
 
     /** Per-call credentials carrying a token, for {@code stub.withCallCredentials(...)}. */
     public static CallCredentials bearer(String token) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(AuthInterceptor.AUTHORIZATION, "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
+        return new BearerToken(token);
     }
 
     /** Per-call credentials of that role. */
