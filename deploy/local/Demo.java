@@ -21,9 +21,12 @@ import java.util.UUID;
  * late) plus the garbage chain and the basins the Tuojiang goal needs. Plain JDK, run from source:
  *
  * <pre>
- *   java deploy/local/Demo.java [--gateway http://127.0.0.1:8080]
- *   java deploy/local/Demo.java [--gateway ...] --await-plan SECONDS   (only waits for the shipped plan and prints its name)
+ *   java deploy/local/Demo.java [--gateway http://127.0.0.1:8080] [--token TOKEN]
+ *   java deploy/local/Demo.java [--gateway ...] [--token TOKEN] --await-plan SECONDS   (only waits for the shipped plan and prints its name)
  * </pre>
+ *
+ * Every request carries {@code Authorization: Bearer TOKEN} (default: $QINGLIU_TOKEN), a planner's
+ * token to load the programme ({@code deploy/local/token mint --role planner}).
  *
  * Every unit is chosen from the registry's own divisions in code order, so the programme is the
  * same on every machine. Every write carries a request id derived from what it writes, and basins
@@ -62,17 +65,19 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         String url = "http://127.0.0.1:8080";
         int awaitPlanSeconds = 0;
+        String token = System.getenv("QINGLIU_TOKEN");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--gateway" -> url = args[++i];
                 case "--await-plan" -> awaitPlanSeconds = Integer.parseInt(args[++i]);
+                case "--token" -> token = args[++i];
                 default -> {
-                    System.err.println("usage: java Demo.java [--gateway URL] [--await-plan SECONDS]");
+                    System.err.println("usage: java Demo.java [--gateway URL] [--token TOKEN] [--await-plan SECONDS]");
                     System.exit(2);
                 }
             }
         }
-        Gateway gateway = new Gateway(url);
+        Gateway gateway = new Gateway(url, token);
         if (awaitPlanSeconds > 0) {
             String plan = gateway.awaitPlan(PLAN_CODE, Duration.ofSeconds(awaitPlanSeconds));
             System.out.println("plan " + PLAN_CODE + " is " + plan);
@@ -287,11 +292,14 @@ public final class Demo {
     static final class Gateway {
 
         private final String base;
+        /** The bearer token every request carries; null or blank: none. */
+        private final String token;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
-        Gateway(String base) {
+        Gateway(String base, String token) {
             this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+            this.token = token;
         }
 
         Map<String, Object> get(String path) throws Exception {
@@ -338,6 +346,9 @@ public final class Demo {
         Map<String, Object> send(String method, String path, Map<String, Object> body) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                     .header("Accept", "application/json");
+            if (token != null && !token.isBlank()) {
+                request.header("Authorization", "Bearer " + token.trim());
+            }
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
