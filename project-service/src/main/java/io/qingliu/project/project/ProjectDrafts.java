@@ -111,7 +111,7 @@ final class ProjectDrafts {
             b.setLengthKm(project.getLengthKm());
         }
         if (b.getDischargeStandardValue() == 0) {
-            b.setDischargeStandard(project.getStandardAfter());
+            b.setDischargeStandardValue(project.getStandardAfterValue());
         }
         Facility facility = new Facility();
         FacilityRules.apply(b.build(), facility, true, lookup, today, v.under("new_facility"));

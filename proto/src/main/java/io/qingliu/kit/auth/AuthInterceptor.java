@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.kit.grpc.GrpcErrors;
+import io.qingliu.kit.grpc.MalformedRequests;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Set;
  * ({@code authorization: Bearer <JWT>}, verified by {@link TokenVerifier}) whose role may make
  * that kind of call ({@link Access}); the caller then rides in the gRPC context
  * ({@link Caller#current()}) to the code that checks a county's records and writes the audit
- * trail. Missing or bad token: UNAUTHENTICATED; a role that may not: PERMISSION_DENIED.
+ * trail. Missing or bad token: UNAUTHENTICATED; a role that may not: PERMISSION_DENIED. Bytes
+ * that are no request message are INVALID_ARGUMENT ({@link MalformedRequests}).
  *
  * Each service lists every method of its own API under an access; a method left out stops the
  * service at start, so that a new method cannot be reachable by accident. Methods of other
@@ -56,7 +58,8 @@ public class AuthInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> received, Metadata headers, ServerCallHandler<Q, A> next) {
+        ServerCall<Q, A> call = MalformedRequests.answeredAsInvalid(received);
         String method = call.getMethodDescriptor().getFullMethodName();
         if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);

@@ -18,7 +18,21 @@ public final class GrpcErrors {
 
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
+    /**
+     * The BadRequest lists at most this many violations (and ErrorInfo then says how many there
+     * were): a client takes at most 8 KiB of trailers by default, and an answer it cannot read is
+     * worse than a shorter one.
+     */
+    static final int MAX_VIOLATIONS = 20;
+    /** ... and no more than this many characters of field paths and descriptions in all. */
+    static final int MAX_VIOLATION_CHARS = 3000;
+
     private GrpcErrors() {
+    }
+
+    /** A caller's text quoted back, cut to a length that fits in trailers. */
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
     }
 
     public static StatusRuntimeException toStatus(Throwable error) {
@@ -31,18 +45,24 @@ public final class GrpcErrors {
             return status(Status.Code.INTERNAL.value(), "internal error; the change, if any, was not applied",
                     ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason("INTERNAL").build(), null);
         }
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason(api.reason())
-                .putAllMetadata(api.metadata()).build();
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason(api.reason())
+                .putAllMetadata(api.metadata());
         BadRequest badRequest = null;
         if (!api.violations().isEmpty()) {
             BadRequest.Builder b = BadRequest.newBuilder();
+            int bytes = 0;
             for (Violations.Violation v : api.violations()) {
-                b.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(v.field())
-                        .setDescription(v.description()));
+                bytes += v.field().length() + v.description().length();
+                if (b.getFieldViolationsCount() == MAX_VIOLATIONS || b.getFieldViolationsCount() > 0 && bytes > MAX_VIOLATION_CHARS) {
+                    info.putMetadata("violations_total", Integer.toString(api.violations().size()));
+                    break;
+                }
+                b.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(clip(v.field(), 200))
+                        .setDescription(clip(v.description(), 300)));
             }
             badRequest = b.build();
         }
-        return status(api.code().value(), api.getMessage(), info, badRequest);
+        return status(api.code().value(), clip(api.getMessage(), 1000), info.build(), badRequest);
     }
 
     private static StatusRuntimeException status(int code, String message, ErrorInfo info, BadRequest badRequest) {
