@@ -90,10 +90,12 @@ public class UnitsExport {
                 .setPageSize(pageSize);
         Params.ifPresent(date, request::setAsOfDate);
         ListGoalUnitsRequest asked = request.build();
+        // The caller's token, taken now: the pages after the first are fetched while the body is written.
+        Calls.AsCaller calls = this.calls.forCaller();
         ListGoalUnitsResponse first = calls.read(Service.CAPACITY, capacity, s -> s.listGoalUnits(asked));
         // The page token is bound to the date: the next pages ask for the day the service resolved.
         ListGoalUnitsRequest next = asked.toBuilder().setAsOfDate(first.getAsOfDate()).build();
-        StreamingOutput body = out -> write(next, first, out);
+        StreamingOutput body = out -> write(calls, next, first, out);
         return Response.ok(body, MEDIA_TYPE + ";charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + fileName(goal, area, first.getAsOfDate()) + "\"")
                 .header("Qingliu-Feed-Sequence", first.getFeedSequence())
@@ -101,12 +103,13 @@ public class UnitsExport {
                 .build();
     }
 
-    private void write(ListGoalUnitsRequest request, ListGoalUnitsResponse first, OutputStream body) throws IOException {
+    private void write(Calls.AsCaller calls, ListGoalUnitsRequest request, ListGoalUnitsResponse first, OutputStream body)
+            throws IOException {
         // Bytes, not a Writer: the services' strings are UTF-8 already (see CsvReport.writeQuoted).
         OutputStream w = new BufferedOutputStream(body, 1 << 16);
         w.write(BOM_AND_HEADER);
         ListGoalUnitsResponse page = first;
-        Future<ListGoalUnitsResponse> next = fetchAfter(request, page);
+        Future<ListGoalUnitsResponse> next = fetchAfter(calls, request, page);
         long rows = 0;
         try {
             while (true) {
@@ -118,7 +121,7 @@ public class UnitsExport {
                     break;
                 }
                 page = await(next);
-                next = fetchAfter(request, page);
+                next = fetchAfter(calls, request, page);
             }
         } finally {
             if (next != null) {
@@ -133,7 +136,8 @@ public class UnitsExport {
     }
 
     /** The page after this one, being fetched; null after the last page. */
-    private Future<ListGoalUnitsResponse> fetchAfter(ListGoalUnitsRequest request, ListGoalUnitsResponse page) {
+    private Future<ListGoalUnitsResponse> fetchAfter(Calls.AsCaller calls, ListGoalUnitsRequest request,
+            ListGoalUnitsResponse page) {
         if (page.getNextPageToken().isEmpty()) {
             return null;
         }

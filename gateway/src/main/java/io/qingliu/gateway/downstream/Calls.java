@@ -1,8 +1,10 @@
 package io.qingliu.gateway.downstream;
 
+import io.grpc.CallCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
+import io.qingliu.gateway.auth.RequestCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -11,10 +13,16 @@ import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every call to a service goes through here: each gets a deadline, reads are retried on
+ * Every call to a service goes through here: each carries the caller's bearer token (the one
+ * {@link io.qingliu.gateway.auth.BearerAuth} verified for the HTTP request, so that the service
+ * decides what the caller may do and records who did it), gets a deadline, reads are retried on
  * UNAVAILABLE (a restarting service, a dropped connection), and failures name the service. Plain
  * reads are {@link #readAsync} (no worker thread waits on them); the report and the export, which
  * write as they read, and all writes block a worker thread.
+ *
+ * <p>The methods here take the token of the request being handled, so they are called while it
+ * is (in a resource method). Work that goes on after the resource method has returned, or on
+ * another thread (the report's and the export's later pages), first takes {@link #forCaller()}.
  */
 @ApplicationScoped
 public class Calls {
@@ -22,27 +30,29 @@ public class Calls {
     private final Duration deadline;
     private final int readRetries;
     private final Duration retryBackoff;
+    private final RequestCaller requestCaller;
 
     Calls(@ConfigProperty(name = "qingliu.gateway.deadline") Duration deadline,
             @ConfigProperty(name = "qingliu.gateway.read-retries") int readRetries,
-            @ConfigProperty(name = "qingliu.gateway.retry-backoff") Duration retryBackoff) {
+            @ConfigProperty(name = "qingliu.gateway.retry-backoff") Duration retryBackoff,
+            RequestCaller requestCaller) {
         this.deadline = deadline;
         this.readRetries = readRetries;
         this.retryBackoff = retryBackoff;
+        this.requestCaller = requestCaller;
+    }
+
+    /**
+     * The calls of the request being handled, bound to its caller's token: usable after the
+     * resource method has returned and from any thread (a streamed body fetching its next page).
+     */
+    public AsCaller forCaller() {
+        return new AsCaller(requestCaller.credentials());
     }
 
     /** A call that changes nothing: safe to repeat. */
     public <S extends AbstractStub<S>, T> T read(Service service, S stub, Function<S, T> call) {
-        for (int attempt = 0;; attempt++) {
-            try {
-                return call.apply(withDeadline(stub));
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= readRetries) {
-                    throw new DownstreamException(service, e);
-                }
-                pause(retryBackoff.multipliedBy(attempt + 1));
-            }
-        }
+        return forCaller().read(service, stub, call);
     }
 
     /**
@@ -51,28 +61,65 @@ public class Calls {
      * on UNAVAILABLE like {@link #read}, each attempt with its own deadline.
      */
     public <S extends AbstractStub<S>, T> Uni<T> readAsync(Service service, S stub, Function<S, Uni<T>> call) {
-        Uni<T> attempt = Uni.createFrom().deferred(() -> call.apply(withDeadline(stub)));
-        if (readRetries > 0) {
-            // The same pauses as read's: the backoff, then twice it, ...
-            attempt = attempt.onFailure(Calls::unavailable).retry()
-                    .withBackOff(retryBackoff, retryBackoff.multipliedBy(1L << (readRetries - 1))).withJitter(0)
-                    .atMost(readRetries);
-        }
-        return attempt.onFailure(StatusRuntimeException.class)
-                .transform(e -> new DownstreamException(service, (StatusRuntimeException) e));
-    }
-
-    private static boolean unavailable(Throwable e) {
-        return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
+        return forCaller().readAsync(service, stub, call);
     }
 
     /** A call that may change something: tried once (the services' request ids make retries a client's choice). */
     public <S extends AbstractStub<S>, T> T write(Service service, S stub, Function<S, T> call) {
-        try {
-            return call.apply(withDeadline(stub));
-        } catch (StatusRuntimeException e) {
-            throw new DownstreamException(service, e);
+        return forCaller().write(service, stub, call);
+    }
+
+    /** The calls of one caller: each stub is given the caller's token, then a deadline per attempt. */
+    public final class AsCaller {
+
+        private final CallCredentials credentials;
+
+        private AsCaller(CallCredentials credentials) {
+            this.credentials = credentials;
         }
+
+        /** A call that changes nothing: safe to repeat. */
+        public <S extends AbstractStub<S>, T> T read(Service service, S stub, Function<S, T> call) {
+            S authorized = stub.withCallCredentials(credentials);
+            for (int attempt = 0;; attempt++) {
+                try {
+                    return call.apply(withDeadline(authorized));
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= readRetries) {
+                        throw new DownstreamException(service, e);
+                    }
+                    pause(retryBackoff.multipliedBy(attempt + 1));
+                }
+            }
+        }
+
+        /** As {@link Calls#readAsync}. */
+        public <S extends AbstractStub<S>, T> Uni<T> readAsync(Service service, S stub, Function<S, Uni<T>> call) {
+            // The token is taken now, while the request is handled: retries run on other threads.
+            S authorized = stub.withCallCredentials(credentials);
+            Uni<T> attempt = Uni.createFrom().deferred(() -> call.apply(withDeadline(authorized)));
+            if (readRetries > 0) {
+                // The same pauses as read's: the backoff, then twice it, ...
+                attempt = attempt.onFailure(Calls::unavailable).retry()
+                        .withBackOff(retryBackoff, retryBackoff.multipliedBy(1L << (readRetries - 1))).withJitter(0)
+                        .atMost(readRetries);
+            }
+            return attempt.onFailure(StatusRuntimeException.class)
+                    .transform(e -> new DownstreamException(service, (StatusRuntimeException) e));
+        }
+
+        /** A call that may change something: tried once. */
+        public <S extends AbstractStub<S>, T> T write(Service service, S stub, Function<S, T> call) {
+            try {
+                return call.apply(withDeadline(stub.withCallCredentials(credentials)));
+            } catch (StatusRuntimeException e) {
+                throw new DownstreamException(service, e);
+            }
+        }
+    }
+
+    private static boolean unavailable(Throwable e) {
+        return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
     }
 
     private <S extends AbstractStub<S>> S withDeadline(S stub) {

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
  * The OpenAPI document of the routes that mirror gRPC methods, made from the protobuf
@@ -36,6 +37,10 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * ({@code If-Match}); the routes that mirror no method (the progress report) stay as scanned, with
  * the error answers added.
  *
+ * <p>Every {@code /api} operation requires the bearer token (security scheme {@value #BEARER}: HTTP,
+ * bearer, JWT) and documents the 401 its absence gets, with {@code WWW-Authenticate}, and the 403
+ * of a role or county the service refuses.
+ *
  * <p>Descriptions are the proto comments (read from the sources in the jar, see
  * {@link ProtoComments}: compiled descriptors have none).
  */
@@ -43,6 +48,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 public class ProtoOpenApiFilter implements OASFilter {
 
     static final String ERROR = "ErrorResponse";
+    /** The security scheme of the /api routes: the caller's JWT as a bearer token. */
+    static final String BEARER = "bearer";
     private static final String API_PREFIX = "/api/";
     private static final String JSON = "application/json";
 
@@ -72,6 +79,7 @@ public class ProtoOpenApiFilter implements OASFilter {
                     item.setOperation(verb, null);
                 } else if (entry.getKey().startsWith(API_PREFIX)) {
                     addErrors(item.getOperations().get(verb), verb != PathItem.HttpMethod.GET);
+                    secure(item.getOperations().get(verb));
                 }
             }
             if (item.getOperations().isEmpty()) {
@@ -92,6 +100,12 @@ public class ProtoOpenApiFilter implements OASFilter {
 
         Components components = openAPI.getComponents() == null ? OASFactory.createComponents() : openAPI.getComponents();
         errorSchemas(schemas, components);
+        components.addSecurityScheme(BEARER, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP)
+                .scheme("bearer").bearerFormat("JWT").description("A JWT signed RS256 by Qingliu's issuer (iss qingliu) "
+                        + "naming the caller (sub), its expiry (exp) and one role in groups: viewer (reads), planner "
+                        + "(writes in the city), county (reads; writes facilities and projects of the county its "
+                        + "claim county names) or admin. The gateway checks the token and passes it on with every "
+                        + "call; the services decide what the role may do."));
         schemas.components().forEach(components::addSchema);
         openAPI.setComponents(components);
     }
@@ -139,6 +153,7 @@ public class ProtoOpenApiFilter implements OASFilter {
         }
         operation.setResponses(OASFactory.createAPIResponses().addAPIResponse("200", ok));
         addErrors(operation, !route.verb().equals("get"));
+        secure(operation);
         return operation;
     }
 
@@ -207,11 +222,22 @@ public class ProtoOpenApiFilter implements OASFilter {
         APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
         ERRORS.forEach((status, description) -> {
             if ((writes || !status.equals("409")) && !responses.hasAPIResponse(status)) {
-                responses.addAPIResponse(status, OASFactory.createAPIResponse()
-                        .description(description).content(json(ProtoSchemas.ref(ERROR))));
+                APIResponse response = OASFactory.createAPIResponse().description(description)
+                        .content(json(ProtoSchemas.ref(ERROR)));
+                if (status.equals("401")) {
+                    response.addHeader("WWW-Authenticate", OASFactory.createHeader()
+                            .description("the challenge: Bearer realm=\"qingliu\" (with error=\"invalid_token\" when a token was refused)")
+                            .schema(OASFactory.createSchema().addType(SchemaType.STRING)));
+                }
+                responses.addAPIResponse(status, response);
             }
         });
         operation.setResponses(responses);
+    }
+
+    /** The operation needs the bearer token. */
+    private static void secure(Operation operation) {
+        operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme(BEARER)));
     }
 
     /**
@@ -292,7 +318,10 @@ public class ProtoOpenApiFilter implements OASFilter {
     private static Map<String, String> errors() {
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "INVALID_ARGUMENT, FAILED_PRECONDITION or OUT_OF_RANGE: a google.rpc.BadRequest names each bad field or parameter");
-        errors.put("403", "PERMISSION_DENIED");
+        errors.put("401", "UNAUTHENTICATED: no bearer token, or one malformed, forged or expired (ErrorInfo reason "
+                + "TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED); no service was called");
+        errors.put("403", "PERMISSION_DENIED: the token's role may not make this call (ErrorInfo reason ROLE_NOT_ALLOWED), "
+                + "or a county system's write to a record of another county (OTHER_COUNTY), as the service answered it");
         errors.put("404", "NOT_FOUND: no such resource (ErrorInfo from the service), or no such route (reason NO_SUCH_ROUTE)");
         errors.put("409", "ALREADY_EXISTS, or ABORTED: a stale etag");
         errors.put("500", "INTERNAL");

@@ -47,6 +47,8 @@ public class ReportAssembler {
      * the first of each uncovered list are fetched while the report is being written.
      */
     public ProgressReport assemble(String planId, Date asOfDate, String areaCode) {
+        // The caller's token, taken now: the later pages are fetched while the body is written.
+        Calls.AsCaller calls = this.calls.forCaller();
         String planName = "plans/" + planId;
         Plan plan = calls.read(Service.CAPACITY, capacity, s -> s.getPlan(GetPlanRequest.newBuilder().setName(planName).build()));
         var progressRequest = GetPlanProgressRequest.newBuilder().setName(planName).setAreaCode(areaCode);
@@ -76,7 +78,7 @@ public class ReportAssembler {
             ListUncoveredUnitsResponse firstPage = calls.read(Service.CAPACITY, capacity, s -> s.listUncoveredUnits(first));
             coverage.add(new ProgressReport.Coverage(goal.getName(), goal.getGoalId(), goal.getDisplayName(),
                     summary.getTotals(), summary.getCountiesList(), summary.getTownshipsList(),
-                    summary.getFeedSequence(), firstPage.getTotalSize(), () -> pages(first, firstPage)));
+                    summary.getFeedSequence(), firstPage.getTotalSize(), () -> pages(calls, first, firstPage)));
         }
         String area = progress.getAreaCode().isEmpty() ? plan.getAreaCode() : progress.getAreaCode();
         return new ProgressReport(plan.getName(), plan.getCode(), plan.getDisplayName(), toLocalDate(date), area,
@@ -85,7 +87,8 @@ public class ReportAssembler {
     }
 
     /** The units page by page: the first page already fetched, each next one when the writer reaches it. */
-    private Iterator<GoalUnit> pages(ListUncoveredUnitsRequest first, ListUncoveredUnitsResponse firstPage) {
+    private Iterator<GoalUnit> pages(Calls.AsCaller calls, ListUncoveredUnitsRequest first,
+            ListUncoveredUnitsResponse firstPage) {
         return new Iterator<>() {
             private ListUncoveredUnitsResponse page = firstPage;
             private int index;

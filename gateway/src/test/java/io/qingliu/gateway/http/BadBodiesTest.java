@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qingliu.gateway.testing.Suite;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -94,6 +95,7 @@ class BadBodiesTest {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         // A publisher of unknown length: HTTP/1.1 sends it with Transfer-Encoding: chunked.
         return HttpRequest.newBuilder(facilities).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + AdminTokenByDefault.adminToken())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build();
     }
 

@@ -21,6 +21,8 @@ import io.qingliu.api.capacity.v1.CapacityServiceProto;
 import io.qingliu.api.project.v1.ProjectServiceProto;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
+import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -78,6 +80,9 @@ class OpenApiContractTest {
                 assertNotNull(operation, method.getName() + ": no " + verb + " on " + path);
                 assertEquals(service.getName() + "." + method.getName(), operation.get("operationId").asText());
                 assertTrue(operation.get("responses").has("200"), method.getName() + " documents its answer");
+                assertEquals("[{\"bearer\":[]}]", operation.path("security").toString(), method.getName() + " needs the token");
+                assertTrue(operation.get("responses").has("401") && operation.get("responses").has("403"),
+                        method.getName() + " documents 401 and 403");
                 if (!rule.getBody().isEmpty()) {
                     assertTrue(operation.has("requestBody"), method.getName() + " documents its body");
                 }
@@ -90,6 +95,12 @@ class OpenApiContractTest {
         assertTrue(report.has("text/html") && report.has("text/csv")
                 && report.has("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), report.toString());
         assertTrue(document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/responses/404").isObject());
+        assertEquals("[{\"bearer\":[]}]", document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/security").toString());
+        assertTrue(document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/responses/401/headers/WWW-Authenticate").isObject());
+        JsonNode bearer = document.at("/components/securitySchemes/bearer");
+        assertEquals("http", bearer.path("type").asText(), bearer.toString());
+        assertEquals("bearer", bearer.path("scheme").asText(), bearer.toString());
+        assertEquals("JWT", bearer.path("bearerFormat").asText(), bearer.toString());
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
@@ -169,6 +180,12 @@ class OpenApiContractTest {
         served("get", "/api/v1/plans/{plan}/coverageGoals/{coverageGoal}:summarizeCoverage",
                 given().queryParam("asOfDate", "2020-02-30")
                         .get("/api/v1/plans/" + Suite.ziyangPlanId() + "/coverageGoals/" + TOWN_GOAL + ":summarizeCoverage"), 400);
+        // Who may call: no token (the gateway's own 401), a role the service refuses (its 403, passed on).
+        served("get", "/api/v1/facilities/{facility}", given().noFilters().get("/api/v1/facilities/999999999"), 401);
+        served("post", "/api/v1/plans", given().noFilters().contentType(ContentType.JSON).body("{}").post("/api/v1/plans"), 401);
+        served("post", "/api/v1/facilities", given().header("Authorization", "Bearer " + TestTokens.token(Role.VIEWER, null))
+                .contentType(ContentType.JSON).body("{\"type\": \"FACILITY_TYPE_GARBAGE_COLLECTION_POINT\"}")
+                .post("/api/v1/facilities"), 403);
     }
 
     /** The validation itself can fail: a served body with a property too many, or a value of the wrong type, is refused. */

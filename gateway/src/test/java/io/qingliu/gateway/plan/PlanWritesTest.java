@@ -33,7 +33,9 @@ class PlanWritesTest {
         Response created = given().contentType(ContentType.JSON).body(PLAN)
                 .queryParam("requestId", "0b6f1f0e-6a43-4c51-9d55-1c1c7c1f0a01").post("/api/v1/plans");
         created.then().statusCode(200).body("code", equalTo("YJ-GW-TEST"))
-                .body("capacityTargets[0].addedTonnesPerDay", equalTo(5000.0f));
+                .body("capacityTargets[0].addedTonnesPerDay", equalTo(5000.0f))
+                // capacity-service records the caller whose token the gateway passed on (the suite's admin).
+                .body("creator", equalTo("test-admin")).body("creatorRole", equalTo("admin"));
         String id = created.jsonPath().getString("name").substring("plans/".length());
         String etag = created.header("ETag");
 

@@ -1,5 +1,7 @@
 package io.qingliu.gateway.testing;
 
+import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,27 +34,38 @@ public final class ServiceProcess {
         this.log = Path.of("target", name + ".log");
     }
 
-    /** project-service on its own database; at first start it imports Ziyang's divisions (its default). */
+    /**
+     * project-service on its own database; at first start it imports Ziyang's divisions (its
+     * default). Like every process here it verifies tokens with the public key of the suite's test
+     * tokens ({@link TestTokens}).
+     */
     public static ServiceProcess projectService(int port, PostgresServer postgres, String jdbcUrl) {
         return new ServiceProcess("project-service", port, Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
                 "QUARKUS_DATASOURCE_USERNAME", postgres.user(),
-                "QUARKUS_DATASOURCE_PASSWORD", postgres.password()));
+                "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
+                "QINGLIU_AUTH_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation()));
     }
 
-    /** capacity-service on its own database, reading the feed of the project-service on {@code projectPort}. */
+    /**
+     * capacity-service on its own database, reading the feed of the project-service on
+     * {@code projectPort} with a viewer's token of its own.
+     */
     public static ServiceProcess capacityService(int port, PostgresServer postgres, String jdbcUrl, int projectPort) {
         return new ServiceProcess("capacity-service", port, Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
                 "QUARKUS_DATASOURCE_USERNAME", postgres.user(),
                 "QUARKUS_DATASOURCE_PASSWORD", postgres.password(),
                 "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
-                "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort)));
+                "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort),
+                "QINGLIU_AUTH_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation(),
+                "QINGLIU_FEED_TOKEN", TestTokens.token("capacity-service", Role.VIEWER, null, Duration.ofHours(12))));
     }
 
     /** The gateway's own packaged jar, calling the two services on their ports with this deadline per call. */
     public static ServiceProcess gateway(int port, int projectPort, int capacityPort, String deadline) {
         return new ServiceProcess("gateway", port, Map.of(
+                "QINGLIU_AUTH_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation(),
                 "QUARKUS_GRPC_CLIENTS_PROJECT_HOST", "127.0.0.1",
                 "QUARKUS_GRPC_CLIENTS_PROJECT_PORT", Integer.toString(projectPort),
                 "QUARKUS_GRPC_CLIENTS_CAPACITY_HOST", "127.0.0.1",

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
@@ -43,10 +44,20 @@ public final class Suite {
         return ziyangPlanId;
     }
 
-    /** A plain channel straight to capacity-service, to compare the gateway's answers with the service's. */
+    /**
+     * A plain channel straight to capacity-service, to compare the gateway's answers with the
+     * service's; its calls carry an admin's token unless they choose their own
+     * ({@code withCallCredentials(TestTokens.bearer(...))}).
+     */
     public static ManagedChannel capacityChannel() {
         return ManagedChannelBuilder.forAddress("127.0.0.1", SuiteResource.capacityService().port()).usePlaintext()
-                .build();
+                .intercept(new AdminTokenByDefault()).build();
+    }
+
+    /** A plain channel straight to project-service, with an admin's token by default like {@link #capacityChannel()}. */
+    public static ManagedChannel projectChannel() {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", SuiteResource.projectService().port()).usePlaintext()
+                .intercept(new AdminTokenByDefault()).build();
     }
 
     /** The {@code google.rpc} detail of this type in an AIP-193 error body. */

@@ -2,6 +2,7 @@ package io.qingliu.gateway.testing;
 
 import static io.qingliu.gateway.testing.ServiceProcess.freePort;
 
+import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import java.util.Map;
  * {@code QUARKUS_DATASOURCE_JDBC_URL} when set, as in CI, else an embedded one), fresh databases,
  * and project-service and capacity-service running from their packaged jars as separate
  * processes. project-service imports Ziyang's divisions at first start; capacity-service then
- * loads the shipped Ziyang plan once the divisions reach its read model.
+ * loads the shipped Ziyang plan once the divisions reach its read model. All three verify tokens
+ * with the public key of the suite's test tokens; capacity-service reads the feed as a viewer.
  */
 public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
@@ -41,7 +43,9 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.grpc.clients.capacity.port", capacity,
                 "quarkus.grpc.clients.capacity.test-port", capacity,
                 // A stopped service should be reported quickly.
-                "qingliu.gateway.health-timeout", "1s");
+                "qingliu.gateway.health-timeout", "1s",
+                // The gateway verifies the tests' tokens with the key the services verify them with.
+                "qingliu.auth.public-key-location", TestTokens.publicKeyLocation());
     }
 
     @Override
