@@ -13,6 +13,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import com.google.rpc.ErrorInfo;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc.CapacityServiceBlockingStub;
 import io.qingliu.api.capacity.v1.CoverageBreakdown;
@@ -24,10 +26,14 @@ import io.qingliu.api.capacity.v1.SummarizeCoverageResponse;
 import io.qingliu.api.capacity.v1.TargetProgress;
 import io.qingliu.api.capacity.v1.TargetType;
 import io.qingliu.api.common.v1.FacilityType;
+import io.qingliu.api.project.v1.AuditRecord;
+import io.qingliu.api.project.v1.DeleteProjectRequest;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.GetProjectRequest;
 import io.qingliu.api.project.v1.ListFacilitiesRequest;
 import io.qingliu.api.project.v1.ListFacilitiesResponse;
+import io.qingliu.api.project.v1.ListProjectHistoryRequest;
+import io.qingliu.api.project.v1.ListProjectHistoryResponse;
 import io.qingliu.api.project.v1.ListProjectsRequest;
 import io.qingliu.api.project.v1.ListProjectsResponse;
 import io.qingliu.api.project.v1.Project;
@@ -37,10 +43,13 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
 import io.qingliu.gateway.testing.Await;
+import io.qingliu.gateway.testing.DefaultTokenOverHttp;
 import io.qingliu.gateway.testing.FaultyLink;
 import io.qingliu.gateway.testing.PostgresServer;
 import io.qingliu.gateway.testing.ReportCsv;
 import io.qingliu.gateway.testing.ServiceProcess;
+import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -79,8 +88,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * The suite as its users meet it: the three packaged services as separate processes on real
  * PostgreSQL. A planner loads the demonstration programme of the three-year plan over the
- * gateway's HTTP/JSON (the very program {@code deploy/local/run --demo} runs), Anyue's county
- * system moves one of its late plants to operation over gRPC, and the progress the gateway
+ * gateway's HTTP/JSON (the very program {@code deploy/local/run --demo} runs) with a planner's
+ * token, which the gateway passes on (the audit trail names the planner); Anyue's county system
+ * moves one of its late plants to operation over gRPC with a county token for Anyue, and is
+ * refused, nothing changed, when it tries the same on a plant of Lezhi. The progress the gateway
  * shows, the report's numbers, capacity-service's own answers and what the registry holds agree
  * at every step. The gateway reaches project-service over a link that can drop a connection: a
  * read it cuts is retried unseen, a write is not (the client's request id makes its own retry
@@ -110,9 +121,18 @@ class ThreeYearPlanEndToEndIT {
     private FaultyLink link;
     private ManagedChannel projectChannel;
     private ManagedChannel capacityChannel;
-    /** What a county system holds: a plain gRPC client of project-service. */
+    /**
+     * What Anyue's county system holds: a plain gRPC client of project-service with a county token
+     * for Anyue (it reads everything and writes Anyue's facilities and projects).
+     */
     private ProjectServiceBlockingStub registry;
+    /** Lezhi's county system, likewise. */
+    private ProjectServiceBlockingStub lezhiSystem;
+    /** The test's own reads of the registry, with a viewer's token. */
+    private ProjectServiceBlockingStub viewer;
     private CapacityServiceBlockingStub capacity;
+    /** The planner's token: the demonstration programme and every HTTP request of the test carry it. */
+    private String plannerToken;
 
     private String plan;
     private String townGoal;
@@ -152,10 +172,16 @@ class ThreeYearPlanEndToEndIT {
         gateway.start();
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = gateway.port();
+        plannerToken = TestTokens.token("planner-li", Role.PLANNER, null, Duration.ofHours(2));
+        DefaultTokenOverHttp.install(plannerToken);
         projectChannel = ManagedChannelBuilder.forAddress("127.0.0.1", projectService.port()).usePlaintext().build();
         capacityChannel = ManagedChannelBuilder.forAddress("127.0.0.1", capacityService.port()).usePlaintext().build();
-        registry = ProjectServiceGrpc.newBlockingStub(projectChannel);
-        capacity = CapacityServiceGrpc.newBlockingStub(capacityChannel);
+        registry = ProjectServiceGrpc.newBlockingStub(projectChannel).withCallCredentials(TestTokens.bearer(
+                TestTokens.token("anyue-county-system", Role.COUNTY, ANYUE, Duration.ofHours(2))));
+        lezhiSystem = ProjectServiceGrpc.newBlockingStub(projectChannel).withCallCredentials(TestTokens.bearer(
+                TestTokens.token("lezhi-county-system", Role.COUNTY, LEZHI, Duration.ofHours(2))));
+        viewer = ProjectServiceGrpc.newBlockingStub(projectChannel).withCallCredentials(TestTokens.as(Role.VIEWER, null));
+        capacity = CapacityServiceGrpc.newBlockingStub(capacityChannel).withCallCredentials(TestTokens.as(Role.VIEWER, null));
         today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
     }
 
@@ -201,6 +227,10 @@ class ThreeYearPlanEndToEndIT {
                 projects.stream().map(Project::getCountyCode).collect(Collectors.toSet()));
         long done = projects.stream().filter(p -> p.getState() == ProjectState.PROJECT_STATE_COMMISSIONED).count();
         assertTrue(done > 0 && done < 66, "some commissioned, some not: " + done);
+        // The gateway passed the planner's token on: the audit trail names the planner.
+        AuditRecord created = history(projects.get(0).getName()).get(0);
+        assertEquals("planner-li", created.getActor());
+        assertEquals("planner", created.getActorRole());
     }
 
     @Test
@@ -246,6 +276,11 @@ class ThreeYearPlanEndToEndIT {
                 completed.getEtag()));
         assertEquals(ProjectState.PROJECT_STATE_COMMISSIONED, running.getState());
         commissioned = late.getName();
+        List<AuditRecord> trail = history(late.getName());
+        for (AuditRecord moved : trail.subList(trail.size() - 2, trail.size())) {
+            assertEquals("anyue-county-system", moved.getActor());
+            assertEquals("county", moved.getActorRole());
+        }
 
         PlanProgress progress = progressAgreeingWithTheRegistry();
         assertTrue(progress.getLateProjectsList().stream().noneMatch(l -> l.getProject().equals(late.getName())));
@@ -263,6 +298,32 @@ class ThreeYearPlanEndToEndIT {
 
     @Test
     @Order(5)
+    void anyuesCountySystemIsRefusedLezhisPlantAndNothingChanges() {
+        Project lezhis = planProjects().stream().filter(p -> p.getCountyCode().equals(LEZHI)
+                && p.getState() == ProjectState.PROJECT_STATE_UNDER_CONSTRUCTION).findFirst().orElseThrow();
+        PlanProgress before = progressAgreeingWithTheRegistry();
+        int recordsBefore = history(lezhis.getName()).size();
+
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> registry.transitionProject(move(lezhis, ProjectState.PROJECT_STATE_COMPLETED, lezhis.getEtag())));
+        assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode(), refused.toString());
+        ErrorInfo info = errorInfo(refused);
+        assertEquals("OTHER_COUNTY", info.getReason(), info.toString());
+        assertEquals(ANYUE, info.getMetadataOrThrow("caller_county"));
+        assertEquals(LEZHI, info.getMetadataOrThrow("record_county"));
+        StatusRuntimeException deleting = assertThrows(StatusRuntimeException.class, () -> registry.deleteProject(
+                DeleteProjectRequest.newBuilder().setName(lezhis.getName()).setEtag(lezhis.getEtag()).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, deleting.getStatus().getCode(), deleting.toString());
+        assertEquals("OTHER_COUNTY", errorInfo(deleting).getReason());
+
+        // Nothing changed: the project, its audit trail, and the progress that counts it.
+        assertEquals(lezhis, viewer.getProject(GetProjectRequest.newBuilder().setName(lezhis.getName()).build()));
+        assertEquals(recordsBefore, history(lezhis.getName()).size());
+        assertEquals(targets(before), targets(progressAgreeingWithTheRegistry()));
+    }
+
+    @Test
+    @Order(6)
     void theReportCarriesTheServicesNumbersInEveryFormat() throws IOException {
         PlanProgress progress = progressAgreeingWithTheRegistry();
         SummarizeCoverageResponse towns = coverage("");
@@ -312,7 +373,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aReadWhoseConnectionDropsIsRetriedUnseen() {
         int cuts = link.cuts();
         link.cutNextRequest();
@@ -322,7 +383,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aWriteWhoseConnectionDropsIsNotRetriedButTheClientsRequestIdMakesItsRetrySafe() {
         int facilities = facilityCount();
         String site = """
@@ -348,7 +409,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aFrozenProjectServiceIsADeadlineNotAHang() {
         projectService.freeze();
         try {
@@ -369,7 +430,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withCapacityServiceDownTheGatewaySaysSoAndRegistryWritesReachTheAnswersOnceItIsBack() {
         PlanProgress before = progressAgreeingWithTheRegistry();
         String lezhiTown = townWithoutAPlant(LEZHI);
@@ -404,7 +465,7 @@ class ThreeYearPlanEndToEndIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void withProjectServiceDownCoverageAndTheReportStillAnswer() {
         SummarizeCoverageResponse before = coverage("");
         String coverageJson = given().queryParam("breakdown", "county").queryParam("asOfDate", today.toString())
@@ -425,19 +486,20 @@ class ThreeYearPlanEndToEndIT {
         assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
 
         projectService.start();
-        // The county system retries its write with the same request id until the registry is back: applied once.
+        // Lezhi's county system retries its write (on the plant of its county the planner registered)
+        // with the same request id until the registry is back: applied once.
         TransitionProjectRequest approve = TransitionProjectRequest.newBuilder().setName(registeredDuringOutage)
                 .setState(ProjectState.PROJECT_STATE_APPROVED).setEffectiveDate(date(today)).setReason("立项批复")
                 .setRequestId(UUID.randomUUID().toString()).build();
         Project approved = null;
         for (int attempt = 0; approved == null; attempt++) {
             try {
-                approved = registry.withWaitForReady().withDeadlineAfter(10, TimeUnit.SECONDS).transitionProject(approve);
+                approved = lezhiSystem.withWaitForReady().withDeadlineAfter(10, TimeUnit.SECONDS).transitionProject(approve);
             } catch (StatusRuntimeException e) {
                 assertTrue(attempt < 20 && e.getStatus().getCode() == Status.Code.UNAVAILABLE, e.toString());
             }
         }
-        assertEquals(approved, registry.transitionProject(approve), "a retry with the same request id changes nothing more");
+        assertEquals(approved, lezhiSystem.transitionProject(approve), "a retry with the same request id changes nothing more");
         assertEquals(1, approved.getTransitionsCount());
         // capacity-service reconnects to the feed and applies the approval: no change left behind.
         Await.until("capacity-service to catch up with the restarted registry", CONVERGE, () -> {
@@ -455,7 +517,8 @@ class ThreeYearPlanEndToEndIT {
     /** Runs deploy/local/Demo.java against the gateway, as {@code deploy/local/run --demo} does; its output. */
     private String demo(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                Path.of("..", "deploy", "local", "Demo.java").toString(), "--gateway", "http://127.0.0.1:" + gateway.port()));
+                Path.of("..", "deploy", "local", "Demo.java").toString(), "--gateway", "http://127.0.0.1:" + gateway.port(),
+                "--token", plannerToken));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile("demo", ".log");
@@ -472,6 +535,32 @@ class ThreeYearPlanEndToEndIT {
         }
     }
 
+    /** A project's audit trail, oldest first, as a viewer reads it. */
+    private List<AuditRecord> history(String project) {
+        List<AuditRecord> out = new ArrayList<>();
+        String token = "";
+        do {
+            ListProjectHistoryResponse page = viewer.listProjectHistory(ListProjectHistoryRequest.newBuilder().setName(project)
+                    .setPageSize(1000).setPageToken(token).build());
+            out.addAll(page.getRecordsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return out;
+    }
+
+    /** The ErrorInfo a service's refusal carries. */
+    private static ErrorInfo errorInfo(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        assertTrue(status != null, e.toString());
+        return status.getDetailsList().stream().filter(d -> d.is(ErrorInfo.class)).map(d -> {
+            try {
+                return d.unpack(ErrorInfo.class);
+            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                throw new AssertionError(x);
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no ErrorInfo in " + status));
+    }
+
     private static TransitionProjectRequest move(Project p, ProjectState to, String etag) {
         return TransitionProjectRequest.newBuilder().setName(p.getName()).setState(to).setEtag(etag)
                 .setEffectiveDate(date(LocalDate.now(ZoneId.of("Asia/Shanghai")))).setReason("安岳县系统：竣工并通水运行")
@@ -484,7 +573,7 @@ class ThreeYearPlanEndToEndIT {
         List<Project> out = new ArrayList<>();
         String token = "";
         do {
-            ListProjectsResponse page = registry.listProjects(ListProjectsRequest.newBuilder()
+            ListProjectsResponse page = viewer.listProjects(ListProjectsRequest.newBuilder()
                     .setFilter("plan = \"" + PLAN_CODE + "\"").setPageSize(1000).setPageToken(token).build());
             out.addAll(page.getProjectsList());
             token = page.getNextPageToken();
@@ -498,7 +587,7 @@ class ThreeYearPlanEndToEndIT {
         planProjects().forEach(p -> out.put(p.getName(), p.getEtag()));
         String token = "";
         do {
-            ListFacilitiesResponse page = registry.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
+            ListFacilitiesResponse page = viewer.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
                     .setPageToken(token).build());
             page.getFacilitiesList().forEach(f -> out.put(f.getName(), f.getEtag()));
             token = page.getNextPageToken();
@@ -589,7 +678,7 @@ class ThreeYearPlanEndToEndIT {
         int count = 0;
         String token = "";
         do {
-            ListFacilitiesResponse page = registry.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
+            ListFacilitiesResponse page = viewer.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
                     .setPageToken(token).build());
             count += page.getFacilitiesCount();
             token = page.getNextPageToken();
@@ -602,7 +691,7 @@ class ThreeYearPlanEndToEndIT {
         Set<String> withPlant = new HashSet<>();
         String token = "";
         do {
-            ListFacilitiesResponse page = registry.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
+            ListFacilitiesResponse page = viewer.listFacilities(ListFacilitiesRequest.newBuilder().setPageSize(1000)
                     .setFilter("county = \"" + county + "\" AND type = FACILITY_TYPE_SEWAGE_TREATMENT_PLANT")
                     .setPageToken(token).build());
             page.getFacilitiesList().stream().map(Facility::getLocationCode).forEach(withPlant::add);

@@ -17,20 +17,23 @@ import io.restassured.specification.FilterableResponseSpecification;
  * no token at all is made with {@code given().noFilters()}.
  *
  * <p>Installed before each {@code @QuarkusTest} method (registered as a Quarkus test callback, so
- * it runs in the test's class loader, whose RestAssured the test uses); the end-to-end test,
- * which is no {@code @QuarkusTest}, calls {@link #install()} itself.
+ * it runs in the test's class loader, whose RestAssured the test uses). The end-to-end test, which
+ * is no {@code @QuarkusTest}, installs it itself with the token of the user it plays.
  */
-public final class AdminTokenOverHttp implements Filter, QuarkusTestBeforeEachCallback {
+public final class DefaultTokenOverHttp implements Filter, QuarkusTestBeforeEachCallback {
+
+    private static volatile String token;
 
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
-        install();
+        install(AdminTokenByDefault.adminToken());
     }
 
-    /** Makes RestAssured's requests carry an admin's token by default (once: the filters are global). */
-    public static synchronized void install() {
-        if (RestAssured.filters().stream().noneMatch(f -> f instanceof AdminTokenOverHttp)) {
-            RestAssured.filters(new AdminTokenOverHttp());
+    /** Makes RestAssured's requests carry this token unless they set their own (the filters are global: once). */
+    public static synchronized void install(String defaultToken) {
+        token = defaultToken;
+        if (RestAssured.filters().stream().noneMatch(f -> f instanceof DefaultTokenOverHttp)) {
+            RestAssured.filters(new DefaultTokenOverHttp());
         }
     }
 
@@ -38,7 +41,7 @@ public final class AdminTokenOverHttp implements Filter, QuarkusTestBeforeEachCa
     public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response,
             FilterContext context) {
         if (!request.getHeaders().hasHeaderWithName("Authorization")) {
-            request.header("Authorization", "Bearer " + AdminTokenByDefault.adminToken());
+            request.header("Authorization", "Bearer " + token);
         }
         return context.next(request, response);
     }
