@@ -118,6 +118,8 @@ public final class Bench {
 
     final Report report = new Report();
     final Rss rss;
+    /** The admin's token every call and request carries, the feed token and the public key the services get. */
+    final Auth auth;
     final List<ManagedChannel> pool = new ArrayList<>();
     private ProjectServiceGrpc.ProjectServiceBlockingStub blocking;
     private ProjectServiceGrpc.ProjectServiceStub async;
@@ -163,6 +165,7 @@ public final class Bench {
         pgbench = str("pgbench", "pgbench");
         steps = Set.of(str("steps", "1,2,3,4,5,6,7,8,9,10,11,12,13").split("\\s*,\\s*"));
         rss = new Rss(Long.parseLong(str("service-pid", "0")));
+        auth = new Auth(this);
     }
 
     public static void main(String[] args) throws Exception {
@@ -192,6 +195,8 @@ public final class Bench {
         report.header("Qingliu bench (project-service, capacity-service), " + ZonedDateTime.now().withNano(0));
         report.header(Report.f("machine: %d cores (shared by client, services and PostgreSQL); project-service java -Xmx256m on 127.0.0.1:%d; database %s",
                 Runtime.getRuntime().availableProcessors(), port, db));
+        report.header("auth: every gRPC call and HTTP request carries an admin's bearer token (RS256 JWT; each service "
+                + "verifies a token once and remembers it until it expires); capacity-service reads the feed with a viewer's");
         report.header(capacity.describe());
         report.header(gateway.describe());
         report.header(Report.f("workload: %,d new-build sewage plants over the national townships, seed %d; %d callers; page size %d",
@@ -200,7 +205,7 @@ public final class Bench {
         String loadAtStart = Rss.loadAverage();
         for (int i = 0; i < Math.max(1, channels); i++) {
             pool.add(NettyChannelBuilder.forAddress(host, port).usePlaintext().directExecutor()
-                    .maxInboundMessageSize(256 << 20).build());
+                    .maxInboundMessageSize(256 << 20).intercept(auth.interceptor()).build());
         }
         blocking = ProjectServiceGrpc.newBlockingStub(pool.get(0));
         async = ProjectServiceGrpc.newStub(pool.get(0));

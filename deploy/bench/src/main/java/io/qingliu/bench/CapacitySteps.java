@@ -134,11 +134,13 @@ final class CapacitySteps implements AutoCloseable {
             env.put("QUARKUS_GRPC_CLIENTS_PROJECT_PORT", String.valueOf(b.port));
             // the bench defines its own plans (step 8); the shipped Ziyang plan would only add goals
             env.put("QINGLIU_PLANS_INITIAL_LOAD", "none");
+            env.put("QINGLIU_AUTH_PUBLIC_KEY_LOCATION", b.auth.publicKeyLocation());
+            env.put("QINGLIU_FEED_TOKEN", b.auth.feedToken());
             capacity = new ServiceProcess("capacity-service", List.of(HEAP), Path.of(jar), capacityPort, env,
                     Path.of(b.str("capacity-log", "deploy/bench/.run/capacity.log")),
                     Path.of(b.str("capacity-pid-file", "deploy/bench/.run/capacity.pid")));
             channel = NettyChannelBuilder.forAddress("127.0.0.1", capacityPort).usePlaintext().directExecutor()
-                    .maxInboundMessageSize(64 << 20).build();
+                    .maxInboundMessageSize(64 << 20).intercept(b.auth.interceptor()).build();
             cap = CapacityServiceGrpc.newBlockingStub(channel);
         }
         plants = b.intOpt("plants", 20_000);

@@ -105,6 +105,7 @@ final class GatewaySteps implements AutoCloseable {
             env.put("QUARKUS_GRPC_CLIENTS_CAPACITY_PORT", String.valueOf(b.intOpt("capacity-port", 18182)));
             // the gateway's own default, named so that the baseline surely reads the same pages
             env.put("QINGLIU_GATEWAY_EXPORT_PAGE_SIZE", String.valueOf(exportPageSize));
+            env.put("QINGLIU_AUTH_PUBLIC_KEY_LOCATION", b.auth.publicKeyLocation());
             gateway = new ServiceProcess("gateway", List.of(HEAP, "-Xlog:gc:file=" + gcLog.toAbsolutePath() + ":uptime"),
                     Path.of(jar), port, env, log, Path.of(b.str("gateway-pid-file", "deploy/bench/.run/gateway.pid")));
         }
@@ -207,8 +208,8 @@ final class GatewaySteps implements AutoCloseable {
                     request = function() return wrk.format("GET", paths[math.random(#paths)]) end
                     """.formatted(ids.toAbsolutePath()), StandardCharsets.UTF_8);
             // wrk wants at least one connection per thread.
-            List<String> common = List.of(wrk, "-t" + Math.min(2, connections), "-c" + connections, "--latency", "-s",
-                    script.toString());
+            List<String> common = List.of(wrk, "-t" + Math.min(2, connections), "-c" + connections, "--latency",
+                    "-H", "Authorization: " + b.auth.header(), "-s", script.toString());
             run(concat(common, "-d" + warmupSeconds + "s", "http://127.0.0.1:" + port), warmupSeconds + 60);
             cpu.mark();
             String out = run(concat(common, "-d" + getSeconds + "s", "http://127.0.0.1:" + port), getSeconds + 60);
@@ -246,7 +247,7 @@ final class GatewaySteps implements AutoCloseable {
                     }
                     String name = names.get(ThreadLocalRandom.current().nextInt(names.size()));
                     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + name))
-                            .timeout(Duration.ofSeconds(30)).build();
+                            .header("Authorization", b.auth.header()).timeout(Duration.ofSeconds(30)).build();
                     long t0 = System.nanoTime();
                     try {
                         HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -516,7 +517,8 @@ final class GatewaySteps implements AutoCloseable {
 
     private Download download(String path) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(600)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Authorization", b.auth.header()).timeout(Duration.ofSeconds(600)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         long first = 0;
         long bytes = 0;
         long lines = 0;
