@@ -164,8 +164,9 @@ public class PlanService {
         v.throwIfAny();
         List<CoverageGoal> defined = write(plan, draft);
         plan.updatedAt = clock.now();
-        plan.updatedBy = Caller.current().subject();
-        plan.updatedByRole = Caller.current().roleName();
+        Caller caller = Caller.current();
+        plan.updatedBy = caller.subject();
+        plan.updatedByRole = caller.roleName();
         em.flush();
         defined.forEach(g -> coverage.goalDefined(g.id));
         io.qingliu.api.capacity.v1.Plan updated = PlanMapper.toProto(plan);
