@@ -97,6 +97,10 @@ class OpenApiContractTest {
         assertTrue(document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/responses/404").isObject());
         assertEquals("[{\"bearer\":[]}]", document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/security").toString());
         assertTrue(document.at("/paths/~1api~1v1~1plans~1{plan}~1report/get/responses/401/headers/WWW-Authenticate").isObject());
+        // So does the gateway's own method on a goal.
+        JsonNode export = document.at("/paths/~1api~1v1~1plans~1{plan}~1coverageGoals~1{coverageGoal}:exportUnits/get");
+        assertTrue(export.at("/responses/200/content").has("text/csv"), export.toString());
+        assertEquals("[{\"bearer\":[]}]", export.path("security").toString());
         JsonNode bearer = document.at("/components/securitySchemes/bearer");
         assertEquals("http", bearer.path("type").asText(), bearer.toString());
         assertEquals("bearer", bearer.path("scheme").asText(), bearer.toString());
