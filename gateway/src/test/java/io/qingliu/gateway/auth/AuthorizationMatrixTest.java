@@ -59,6 +59,7 @@ import io.qingliu.api.project.v1.UpdateProjectRequest;
 import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
+import io.qingliu.gateway.testing.SuiteState;
 import io.qingliu.kit.auth.Role;
 import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,7 +79,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -348,22 +348,9 @@ class AuthorizationMatrixTest {
         return rows;
     }
 
-    /**
-     * What a refused call must leave as it was: the head of the registry's change feed (every
-     * write of project-service appends to it) and every plan with its etag.
-     */
+    /** What a refused call must leave as it was ({@link SuiteState}). */
     private String fingerprint() {
-        long head;
-        try (Context.CancellableContext read = Context.current().withCancellation()) {
-            head = read.call(() -> registry.watchChanges(WatchChangesRequest.newBuilder().setAfterSequence(0)
-                    .setMaxBatchSize(1).build()).next().getHeadSequence());
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read the feed's head", e);
-        }
-        Map<String, String> plans = new TreeMap<>();
-        capacity.listPlans(ListPlansRequest.newBuilder().setPageSize(100).build()).getPlansList()
-                .forEach(p -> plans.put(p.getName(), p.getEtag()));
-        return head + " " + plans;
+        return SuiteState.of(registry, capacity);
     }
 
     // --- the probes: one call of the row's operation as the caller, on a record of Anyue ----------

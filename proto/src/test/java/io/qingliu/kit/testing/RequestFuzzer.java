@@ -58,6 +58,16 @@ public final class RequestFuzzer {
         return random.nextInt(100) < percent;
     }
 
+    /** One of the hostile strings (or of the test's own names). */
+    public String string() {
+        return strings.get(random.nextInt(strings.size()));
+    }
+
+    /** A number from 0 (inclusive) to {@code bound} (exclusive), from the seeded sequence. */
+    public int nextInt(int bound) {
+        return random.nextInt(bound);
+    }
+
     /** The seed request with one to three fields, at any depth, changed. */
     public Message mutate(Message seed) {
         return mutate(seed, 0);
