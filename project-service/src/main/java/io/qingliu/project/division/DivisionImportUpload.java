@@ -6,6 +6,7 @@ import io.qingliu.api.project.v1.ImportDivisionsRequest;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.kit.grpc.ApiException;
 import io.qingliu.project.grpc.SpooledUpload;
+import io.qingliu.project.grpc.UploadWatch;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,8 +28,8 @@ public final class DivisionImportUpload extends SpooledUpload<ImportDivisionsReq
     private final Map<DivisionFileRole, OutputStream> streams = new EnumMap<>(DivisionFileRole.class);
     private ImportDivisionsRequest first;
 
-    public DivisionImportUpload(StreamObserver<ImportDivisionsResponse> response, DivisionImporter importer) {
-        super(response, MAX_BYTES);
+    public DivisionImportUpload(StreamObserver<ImportDivisionsResponse> response, DivisionImporter importer, UploadWatch watch) {
+        super(response, MAX_BYTES, watch);
         this.importer = importer;
     }
 

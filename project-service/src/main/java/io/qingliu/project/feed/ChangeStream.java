@@ -9,6 +9,7 @@ import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.api.project.v1.WatchChangesResponse;
 import io.qingliu.kit.grpc.GrpcErrors;
 import io.qingliu.kit.grpc.Violations;
+import io.qingliu.project.support.QingliuConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +38,6 @@ public class ChangeStream {
     private static final int DEFAULT_BATCH = 1000;
     /** An idle stream gets a message with no change (and the head) this often: a heartbeat both sides can check. */
     private static final long HEARTBEAT_NANOS = 30_000_000_000L;
-    /** A client that takes nothing for this long is cut off. */
-    private static final long STALL_LIMIT_NANOS = 600_000_000_000L;
     private static final int MAX_BATCH = 10_000;
 
     /**
@@ -58,6 +58,8 @@ public class ChangeStream {
 
     private final AgroalDataSource dataSource;
     private final FeedNotifier notifier;
+    /** A client that takes nothing for this long is cut off ({@code qingliu.feed.stall-limit}). */
+    private final Duration stallLimit;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "feed-watcher");
@@ -65,9 +67,10 @@ public class ChangeStream {
         return t;
     });
 
-    ChangeStream(AgroalDataSource dataSource, FeedNotifier notifier) {
+    ChangeStream(AgroalDataSource dataSource, FeedNotifier notifier, QingliuConfig config) {
         this.dataSource = dataSource;
         this.notifier = notifier;
+        this.stallLimit = config.feed().stallLimit();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -209,7 +212,7 @@ public class ChangeStream {
 
         /**
          * Waits until the transport takes more; false when the client went away, or has read
-         * nothing for {@link #STALL_LIMIT_NANOS} (it is cut off, so that it holds no thread and
+         * nothing for the stall limit (it is cut off, so that it holds no thread and
          * connection for ever; it may reconnect with its last sequence).
          */
         private boolean awaitReady() throws InterruptedException {
@@ -219,9 +222,9 @@ public class ChangeStream {
                     if (cancelled || call.isCancelled()) {
                         return false;
                     }
-                    if (System.nanoTime() - since > STALL_LIMIT_NANOS) {
-                        finish(Status.RESOURCE_EXHAUSTED.withDescription(
-                                "the client read nothing for 10 minutes; reconnect with your last sequence"));
+                    if (System.nanoTime() - since > stallLimit.toNanos()) {
+                        finish(Status.RESOURCE_EXHAUSTED.withDescription("the client read nothing for "
+                                + stallLimit.toSeconds() + " s; reconnect with your last sequence"));
                         return false;
                     }
                     readiness.wait(1000);

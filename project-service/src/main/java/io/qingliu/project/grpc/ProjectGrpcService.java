@@ -58,9 +58,11 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
     private final ProjectImporter projectImporter;
     private final AuditTrail auditTrail;
     private final ChangeStream changeStream;
+    private final UploadWatch uploadWatch;
 
     ProjectGrpcService(DivisionService divisions, DivisionImporter divisionImporter, FacilityService facilities,
-            ProjectService projects, ProjectImporter projectImporter, AuditTrail auditTrail, ChangeStream changeStream) {
+            ProjectService projects, ProjectImporter projectImporter, AuditTrail auditTrail, ChangeStream changeStream,
+            UploadWatch uploadWatch) {
         this.divisions = divisions;
         this.divisionImporter = divisionImporter;
         this.facilities = facilities;
@@ -68,6 +70,7 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
         this.projectImporter = projectImporter;
         this.auditTrail = auditTrail;
         this.changeStream = changeStream;
+        this.uploadWatch = uploadWatch;
     }
 
     @Override
@@ -91,7 +94,7 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
     @Override
     @Blocking
     public StreamObserver<ImportDivisionsRequest> importDivisions(StreamObserver<ImportDivisionsResponse> response) {
-        return new DivisionImportUpload(response, divisionImporter);
+        return new DivisionImportUpload(response, divisionImporter, uploadWatch);
     }
 
     @Override
@@ -169,7 +172,7 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
     @Override
     @Blocking
     public StreamObserver<ImportProjectsRequest> importProjects(StreamObserver<ImportProjectsResponse> response) {
-        return new ProjectImportUpload(response, projectImporter);
+        return new ProjectImportUpload(response, projectImporter, uploadWatch);
     }
 
     @Override

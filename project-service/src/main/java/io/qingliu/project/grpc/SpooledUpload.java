@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,6 +16,11 @@ import org.jboss.logging.Logger;
  * stream's size never weighs on memory and no transaction is held open while the client sends;
  * when the client completes, the subclass processes the spool in one transaction and answers.
  * Whatever happens, the temporary files go.
+ *
+ * <p>A stream is cut off (RESOURCE_EXHAUSTED, nothing written) when it grows beyond its size
+ * limit, when its client sends nothing for the idle timeout, or when it has not completed within
+ * the maximum duration ({@link UploadWatch}): an endless or abandoned stream holds no thread,
+ * file or memory of the service's for long.
  */
 public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
 
@@ -23,12 +29,21 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
     private final StreamObserver<R> response;
     private final List<Path> files = new ArrayList<>();
     private final long maxBytes;
+    private final UploadWatch watch;
+    private final long started = System.nanoTime();
+    /** Guards the end of the stream: the client's callbacks and the watch's cut-off come on different threads. */
+    private final Object lock = new Object();
+    private final ScheduledFuture<?> watching;
+    private volatile long lastMessage = started;
     private long bytes;
-    private boolean failed;
+    /** Failed, cut off or completed by the client: no further message is taken. */
+    private boolean ended;
 
-    protected SpooledUpload(StreamObserver<R> response, long maxBytes) {
+    protected SpooledUpload(StreamObserver<R> response, long maxBytes, UploadWatch watch) {
         this.response = response;
         this.maxBytes = maxBytes;
+        this.watch = watch;
+        this.watching = watch.every(this::cutOffIfStale);
     }
 
     /** Spools one message; may throw an {@link ApiException} to end the call. */
@@ -58,28 +73,38 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
 
     @Override
     public final void onNext(Q message) {
-        if (failed) {
-            return;
-        }
-        try {
-            spool(message);
-        } catch (Exception e) {
-            failed = true;
-            cleanup();
-            response.onError(GrpcErrors.toStatus(e));
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            lastMessage = System.nanoTime();
+            try {
+                spool(message);
+            } catch (Exception e) {
+                end();
+                response.onError(GrpcErrors.toStatus(e));
+            }
         }
     }
 
     @Override
     public final void onError(Throwable t) {
-        failed = true;
-        cleanup();
+        synchronized (lock) {
+            if (!ended) {
+                end();
+            }
+        }
     }
 
     @Override
     public final void onCompleted() {
-        if (failed) {
-            return;
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            // From here the time is the service's (the import itself), not the client's.
+            ended = true;
+            watching.cancel(false);
         }
         R result;
         try {
@@ -93,6 +118,39 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
         cleanup();
         response.onNext(result);
         response.onCompleted();
+    }
+
+    /** The watch's check: cuts the stream off when its client has gone quiet or taken too long. */
+    private void cutOffIfStale() {
+        synchronized (lock) {
+            if (ended) {
+                return;
+            }
+            long now = System.nanoTime();
+            String reason;
+            String message;
+            if (now - lastMessage > watch.idleTimeout().toNanos()) {
+                reason = "UPLOAD_IDLE";
+                message = "the client sent nothing for " + watch.idleTimeout().toSeconds() + " s; nothing was imported";
+            } else if (now - started > watch.maxDuration().toNanos()) {
+                reason = "UPLOAD_TOO_LONG";
+                message = "the stream did not complete within " + watch.maxDuration().toSeconds() + " s; nothing was imported";
+            } else {
+                return;
+            }
+            end();
+            LOG.infof("upload cut off (%s) after %d bytes", reason, bytes);
+            response.onError(GrpcErrors.toStatus(new ApiException(io.grpc.Status.Code.RESOURCE_EXHAUSTED, reason, message,
+                    java.util.Map.of("idle_timeout_seconds", Long.toString(watch.idleTimeout().toSeconds()),
+                            "max_duration_seconds", Long.toString(watch.maxDuration().toSeconds())), List.of())));
+        }
+    }
+
+    /** Ends the stream early: no further message is taken, the watch stops and the spool goes. */
+    private void end() {
+        ended = true;
+        watching.cancel(false);
+        cleanup();
     }
 
     private void cleanup() {

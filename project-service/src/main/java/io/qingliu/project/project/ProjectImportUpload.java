@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import io.qingliu.api.project.v1.ImportProjectsRequest;
 import io.qingliu.api.project.v1.ImportProjectsResponse;
 import io.qingliu.project.grpc.SpooledUpload;
+import io.qingliu.project.grpc.UploadWatch;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +25,8 @@ public final class ProjectImportUpload extends SpooledUpload<ImportProjectsReque
     private OutputStream out;
     private ImportProjectsRequest first;
 
-    public ProjectImportUpload(StreamObserver<ImportProjectsResponse> response, ProjectImporter importer) {
-        super(response, MAX_BYTES);
+    public ProjectImportUpload(StreamObserver<ImportProjectsResponse> response, ProjectImporter importer, UploadWatch watch) {
+        super(response, MAX_BYTES, watch);
         this.importer = importer;
         try {
             this.sha = MessageDigest.getInstance("SHA-256");

@@ -2,6 +2,7 @@ package io.qingliu.project.support;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.time.ZoneId;
 
 /** Qingliu's own settings, under {@code qingliu.} (environment: {@code QINGLIU_…}). */
@@ -14,6 +15,30 @@ public interface QingliuConfig {
 
     /** Division list handling. */
     Divisions divisions();
+
+    /** Limits of the client-streaming imports (ImportDivisions, ImportProjects). */
+    Uploads uploads();
+
+    /** Limits of the change feed's streams. */
+    Feed feed();
+
+    /** Limits of the client-streaming imports. */
+    interface Uploads {
+        /** A stream whose client sends no message for this long is cut off (RESOURCE_EXHAUSTED, UPLOAD_IDLE). */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** A stream not completed by its client within this time is cut off (RESOURCE_EXHAUSTED, UPLOAD_TOO_LONG). */
+        @WithDefault("30m")
+        Duration maxDuration();
+    }
+
+    /** Limits of WatchChanges. */
+    interface Feed {
+        /** A watcher whose client takes no message for this long is cut off (it may reconnect with its last sequence). */
+        @WithDefault("10m")
+        Duration stallLimit();
+    }
 
     /** Division list handling. */
     interface Divisions {

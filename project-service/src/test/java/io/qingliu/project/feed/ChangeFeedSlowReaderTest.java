@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -155,9 +154,5 @@ class ChangeFeedSlowReaderTest extends FeedTestBase {
         } finally {
             stalled.forEach(ChangeFeedReader::cancel);
         }
-    }
-
-    private static int port() {
-        return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     }
 }

@@ -37,6 +37,11 @@ abstract class FeedTestBase {
         }
     }
 
+    /** The port the service under test listens on, for tests that open connections of their own. */
+    static int port() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
