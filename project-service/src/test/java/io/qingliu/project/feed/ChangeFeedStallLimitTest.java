@@ -10,7 +10,7 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.PostgresResource;
-import io.qingliu.project.testing.ShortStreamLimits;
+import io.qingliu.project.testing.ShortCallLimits;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A watcher whose client takes nothing is cut off after the stall limit (here 3 s, see
- * {@link ShortStreamLimits}; by default 10 minutes): it holds no thread or connection of the
+ * {@link ShortCallLimits}; by default 10 minutes): it holds no thread or connection of the
  * service's for ever, and other watchers and writers never wait for it. The client learns why
  * once it reads again, after what was already on its way, and may reconnect from its last sequence.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-@TestProfile(ShortStreamLimits.class)
+@TestProfile(ShortCallLimits.class)
 class ChangeFeedStallLimitTest extends FeedTestBase {
 
     @Test
@@ -53,7 +53,7 @@ class ChangeFeedStallLimitTest extends FeedTestBase {
 
             // The service lets it go, though its client never read a message.
             stalled.awaitUntil(() -> changeStream.activeWatchers() <= watchersBefore, Duration.ofSeconds(
-                    ShortStreamLimits.FEED_STALL_SECONDS * 10L), "the stalled watcher to be cut off");
+                    ShortCallLimits.FEED_STALL_SECONDS * 10L), "the stalled watcher to be cut off");
             assertEquals(0, stalled.count(), "the client took nothing");
 
             // Reading again, it gets what was already sent, contiguous from its start, and then the reason.

@@ -22,7 +22,7 @@ import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.project.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
-import io.qingliu.project.testing.ShortStreamLimits;
+import io.qingliu.project.testing.ShortCallLimits;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,12 +37,12 @@ import org.junit.jupiter.api.Test;
 /**
  * An import stream that never ends is cut off, with nothing imported and no other caller held
  * up: one whose client falls silent after the idle timeout, one that keeps sending a little
- * without completing after the maximum duration (here 2 s and 6 s, see {@link ShortStreamLimits};
+ * without completing after the maximum duration (here 2 s and 6 s, see {@link ShortCallLimits};
  * by default 60 s and 30 min). A stream that completes in time imports as always.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-@TestProfile(ShortStreamLimits.class)
+@TestProfile(ShortCallLimits.class)
 class UploadLimitsTest {
 
     @GrpcClient("project")
@@ -77,9 +77,9 @@ class UploadLimitsTest {
         Upload upload = new Upload(async);
         upload.send(message(true));
         // A message twice per idle timeout, for up to three times the maximum duration: never idle, never done.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * ShortStreamLimits.UPLOAD_MAX_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * ShortCallLimits.UPLOAD_MAX_SECONDS);
         while (!upload.ended() && System.nanoTime() < deadline) {
-            Thread.sleep(ShortStreamLimits.UPLOAD_IDLE_SECONDS * 1000L / 2);
+            Thread.sleep(ShortCallLimits.UPLOAD_IDLE_SECONDS * 1000L / 2);
             upload.send(message(false));
         }
         Status cut = upload.awaitEnd();

@@ -88,6 +88,12 @@ public final class GrpcErrors {
                         "the record was changed by another call at the same time; read it again and retry",
                         java.util.Map.of(), java.util.List.of());
             }
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState()) && io.grpc.Context.current().isCancelled()) {
+                // The statement was cancelled because the call ended (EndedCallQueries): its time is up.
+                return new ApiException(Status.Code.DEADLINE_EXCEEDED, "CALL_TIME_EXCEEDED",
+                        "the call's deadline (the client's, or the service's limit) passed; nothing was changed",
+                        java.util.Map.of(), java.util.List.of());
+            }
             if (t instanceof SQLException sql && isTransient(sql)) {
                 return new ApiException(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
                         "the database is unavailable or the transaction had to be retried; retry the call with the same request_id",

@@ -1,0 +1,9 @@
+package io.qingliu.project.grpc;
+
+import io.qingliu.kit.grpc.EndedCallQueries;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The statements of the service's calls end with their calls. */
+@ApplicationScoped
+public class ProjectEndedCallQueries extends EndedCallQueries {
+}
