@@ -27,11 +27,31 @@ public final class ServiceProcess {
     private Process process;
 
     ServiceProcess(String name, int port, Map<String, String> env) {
+        this(name, port, env, name);
+    }
+
+    private ServiceProcess(String name, int port, Map<String, String> env, String logName) {
         this.name = name;
         this.jar = Path.of("..", name, "target", "quarkus-app", "quarkus-run.jar");
         this.port = port;
         this.env = env;
-        this.log = Path.of("target", name + ".log");
+        this.log = Path.of("target", logName + ".log");
+    }
+
+    /** The same service with one setting of its environment left out, logging to a file of its own. */
+    public ServiceProcess without(String variable) {
+        Map<String, String> fewer = new java.util.HashMap<>(env);
+        fewer.remove(variable);
+        return new ServiceProcess(name, port, Map.copyOf(fewer), name + "-without-" + variable.toLowerCase());
+    }
+
+    /** Everything the process wrote. */
+    public String log() {
+        try {
+            return Files.isRegularFile(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

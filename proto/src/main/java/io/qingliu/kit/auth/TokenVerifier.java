@@ -2,6 +2,7 @@ package io.qingliu.kit.auth;
 
 import io.grpc.Status;
 import io.qingliu.kit.grpc.ApiException;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -35,6 +36,9 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * lookup rather than an RSA verification.
  */
 @ApplicationScoped
+// Made at start, not at the first call: a service without a key must not start (it would answer
+// every call with an error instead).
+@Startup
 public class TokenVerifier {
 
     /** Claim naming a county system's county. */
