@@ -87,6 +87,9 @@ class HttpFuzzTest {
                 .withDeadlineAfter(5, TimeUnit.MINUTES);
         CapacityServiceBlockingStub capacity = CapacityServiceGrpc.newBlockingStub(capacityChannel)
                 .withDeadlineAfter(5, TimeUnit.MINUTES);
+        // The shipped plan first (capacity-service loads it once the divisions reach it): it is
+        // among the plans that stay.
+        String plan = Suite.ziyangPlanId();
         Set<String> plansBefore = plans(capacity);
         // The basins a valid PATCH may set on the real divisions are put back afterwards (they move coverage).
         Map<String, String> basins = new LinkedHashMap<>();
@@ -94,7 +97,6 @@ class HttpFuzzTest {
             basins.put(code, registry.getDivision(GetDivisionRequest.newBuilder().setName("divisions/" + code).build()).getBasin());
         }
         try {
-            String plan = Suite.ziyangPlanId();
             Facility point = registry.createFacility(CreateFacilityRequest.newBuilder().setFacility(point("模糊测试收集点")).build());
             Project project = registry.createProject(projectRequest());
             // Real names among the hostile strings, so that some requests reach a record and its checks.
