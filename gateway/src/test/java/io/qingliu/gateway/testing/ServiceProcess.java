@@ -27,22 +27,34 @@ public final class ServiceProcess {
     private Process process;
 
     ServiceProcess(String name, int port, Map<String, String> env) {
-        this(name, port, env, name);
+        this(name, port, env, Path.of("target", name + ".log"));
     }
 
-    private ServiceProcess(String name, int port, Map<String, String> env, String logName) {
+    private ServiceProcess(String name, int port, Map<String, String> env, Path log) {
         this.name = name;
         this.jar = Path.of("..", name, "target", "quarkus-app", "quarkus-run.jar");
         this.port = port;
         this.env = env;
-        this.log = Path.of("target", logName + ".log");
+        this.log = log;
+    }
+
+    /**
+     * Another instance of the same service (not started): its own port and log file
+     * ({@code target/LOGNAME.log}), the same environment with {@code extraEnv} added or replacing,
+     * e.g. a second capacity-service on a database of its own.
+     */
+    public ServiceProcess with(String logName, int port, Map<String, String> extraEnv) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putAll(extraEnv);
+        return new ServiceProcess(name, port, Map.copyOf(merged), Path.of("target", logName + ".log"));
     }
 
     /** The same service with one setting of its environment left out, logging to a file of its own. */
     public ServiceProcess without(String variable) {
         Map<String, String> fewer = new java.util.HashMap<>(env);
         fewer.remove(variable);
-        return new ServiceProcess(name, port, Map.copyOf(fewer), name + "-without-" + variable.toLowerCase());
+        return new ServiceProcess(name, port, Map.copyOf(fewer),
+                Path.of("target", name + "-without-" + variable.toLowerCase() + ".log"));
     }
 
     /** Everything the process wrote. */
@@ -168,6 +180,12 @@ public final class ServiceProcess {
 
     /** Starts the process and waits until it is ready; a restart keeps its database and port. */
     public synchronized void start() {
+        launch();
+        awaitReady(Duration.ofSeconds(180));
+    }
+
+    /** Starts the process without waiting for it to be ready (to kill it at a chosen point of its start). */
+    public synchronized void launch() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build " + name + " first "
                     + "(mvn -B verify from the repository root builds it before the gateway)");
@@ -182,7 +200,6 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(Duration.ofSeconds(180));
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 20 s). */
@@ -199,6 +216,40 @@ public final class ServiceProcess {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /**
+     * Kills the process at once (SIGKILL: no shutdown hook, no graceful close, as a crash or the
+     * OOM killer does) and waits until it is gone. {@link #start()} starts it again on its database.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly(); // SIGKILL on Linux
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " did not die within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        process = null;
+    }
+
+    /** The body of its readiness check ({@code /q/health/ready}), or null when it does not answer. */
+    public String readiness() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitReady(Duration timeout) {

@@ -74,8 +74,43 @@ public final class GrpcErrors {
         return StatusProto.toStatusRuntimeException(s.build());
     }
 
-    /** The caller-facing meaning of an exception, or null for a fault of ours. */
+    /**
+     * The caller-facing meaning of an exception, or null for a fault of ours. Looks through causes
+     * and suppressed exceptions: a commit that fails because the database went away is a
+     * {@code RollbackException} whose lost connection is only suppressed in it (Narayana adds the
+     * resource's {@code XAException} so), and is as retryable as a failed statement.
+     */
     static ApiException toApiException(Throwable error) {
+        ApiException direct = toApiExceptionAlongCauses(error);
+        if (direct != null) {
+            return direct;
+        }
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        todo.add(error);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException sql && isTransient(sql)) {
+                return databaseUnavailable(sql);
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
+        }
+        return null;
+    }
+
+    private static ApiException databaseUnavailable(SQLException sql) {
+        return new ApiException(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
+                "the database is unavailable or the transaction had to be retried; retry the call with the same request_id",
+                java.util.Map.of("sql_state", String.valueOf(sql.getSQLState())), java.util.List.of());
+    }
+
+    private static ApiException toApiExceptionAlongCauses(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
@@ -95,9 +130,7 @@ public final class GrpcErrors {
                         java.util.Map.of(), java.util.List.of());
             }
             if (t instanceof SQLException sql && isTransient(sql)) {
-                return new ApiException(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
-                        "the database is unavailable or the transaction had to be retried; retry the call with the same request_id",
-                        java.util.Map.of("sql_state", String.valueOf(sql.getSQLState())), java.util.List.of());
+                return databaseUnavailable(sql);
             }
         }
         return null;

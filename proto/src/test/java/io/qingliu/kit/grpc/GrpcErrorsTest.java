@@ -38,4 +38,26 @@ class GrpcErrorsTest {
         assertEquals(2, rich.getDetails(1).unpack(BadRequest.class).getFieldViolationsCount());
         assertTrue(!rich.getDetails(0).unpack(ErrorInfo.class).containsMetadata("violations_total"));
     }
+
+    /**
+     * PostgreSQL restarted under a commit: the transaction manager throws a RollbackException with
+     * the lost connection (SQL state 57P01) only among its suppressed exceptions. The client must
+     * hear UNAVAILABLE (retry with the same request_id), not INTERNAL.
+     */
+    @Test
+    void aCommitThatFailedBecauseTheDatabaseWentAwayIsUnavailable() {
+        Exception commit = new IllegalStateException("ARJUNA016053: Could not commit transaction.");
+        Exception xa = new Exception("Error trying to transactionCommit local transaction",
+                new java.sql.SQLException("FATAL: terminating connection due to administrator command", "57P01"));
+        commit.addSuppressed(xa);
+        RuntimeException thrown = new RuntimeException("Error invoking subclass method", commit);
+        assertEquals(io.grpc.Status.Code.UNAVAILABLE, GrpcErrors.toStatus(thrown).getStatus().getCode());
+    }
+
+    @Test
+    void aFaultOfOursWithNothingTransientInsideStaysInternal() {
+        Exception commit = new IllegalStateException("boom");
+        commit.addSuppressed(new java.sql.SQLException("syntax error", "42601"));
+        assertEquals(io.grpc.Status.Code.INTERNAL, GrpcErrors.toStatus(new RuntimeException(commit)).getStatus().getCode());
+    }
 }
