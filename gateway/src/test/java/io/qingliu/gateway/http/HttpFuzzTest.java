@@ -97,6 +97,8 @@ class HttpFuzzTest {
             basins.put(code, registry.getDivision(GetDivisionRequest.newBuilder().setName("divisions/" + code).build()).getBasin());
         }
         try {
+            Plan ownPlan = capacity.createPlan(io.qingliu.api.capacity.v1.CreatePlanRequest.newBuilder()
+                    .setPlan(seedPlan().toBuilder().setCode("FUZZ-OWN-PLAN")).build());
             Facility point = registry.createFacility(CreateFacilityRequest.newBuilder().setFacility(point("模糊测试收集点")).build());
             Project project = registry.createProject(projectRequest());
             // Real names among the hostile strings, so that some requests reach a record and its checks.
@@ -105,6 +107,8 @@ class HttpFuzzTest {
                     "facility", List.of(id(point.getName())),
                     "project", List.of(id(project.getName())),
                     "plan", List.of(plan),
+                    // Writes to a plan go to the test's own, never to the shipped plan other tests count on.
+                    "plan-written", List.of(id(ownPlan.getName())),
                     "coverageGoal", List.of("town-sewage", "tuojiang-village-garbage"));
             RequestFuzzer fuzzer = new RequestFuzzer(seed, List.of(point.getName(), project.getName(), "plans/" + plan,
                     ANYUE_VILLAGE, point.getEtag(), project.getEtag(), "2019-06-30", "2020-02-30", "county", "city", "year"));
@@ -220,6 +224,13 @@ class HttpFuzzTest {
                 .setState(ProjectState.PROJECT_STATE_APPROVED).setEtag(project.getEtag())
                 .setEffectiveDate(com.google.type.Date.newBuilder().setYear(2019).setMonth(6).setDay(30)).build());
         bodies.put("PATCH /api/v1/divisions/{division}", Division.newBuilder().setBasin("沱江").build());
+        bodies.put("POST /api/v1/plans", seedPlan());
+        bodies.put("PATCH /api/v1/plans/{plan}", Plan.newBuilder().setDisplayName("模糊测试计划（改）").build());
+        return bodies;
+    }
+
+    /** A valid plan for Anyue (the seed of the plan bodies, and the test's own plan to write to). */
+    private static Plan seedPlan() {
         Plan.Builder plan = Plan.newBuilder();
         try {
             JsonFormat.parser().merge("""
@@ -230,9 +241,7 @@ class HttpFuzzTest {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
-        bodies.put("POST /api/v1/plans", plan.build());
-        bodies.put("PATCH /api/v1/plans/{plan}", Plan.newBuilder().setDisplayName("模糊测试计划（改）").build());
-        return bodies;
+        return plan.build();
     }
 
     private static Facility point(String name) {
@@ -271,7 +280,8 @@ class HttpFuzzTest {
         Matcher m = VARIABLE.matcher(route.path());
         StringBuilder path = new StringBuilder();
         while (m.find()) {
-            List<String> known = real.getOrDefault(m.group(1), List.of());
+            String variable = m.group(1).equals("plan") && !route.verb().equals("GET") ? "plan-written" : m.group(1);
+            List<String> known = real.getOrDefault(variable, List.of());
             String value = !known.isEmpty() && fuzzer.chance(60) ? known.get(fuzzer.nextInt(known.size())) : fuzzer.string();
             m.appendReplacement(path, Matcher.quoteReplacement(encode(value)));
         }
