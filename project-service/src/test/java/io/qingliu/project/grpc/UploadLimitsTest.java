@@ -76,10 +76,11 @@ class UploadLimitsTest {
         long head = ChangeFeedReader.currentHead(registry);
         Upload upload = new Upload(async);
         upload.send(message(true));
-        // A message twice per idle timeout, for up to three times the maximum duration: never idle, never done.
+        // A message five times per idle timeout (a margin for a slow machine), for up to three times the
+        // maximum duration: never idle, never done.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * ShortCallLimits.UPLOAD_MAX_SECONDS);
         while (!upload.ended() && System.nanoTime() < deadline) {
-            Thread.sleep(ShortCallLimits.UPLOAD_IDLE_SECONDS * 1000L / 2);
+            Thread.sleep(ShortCallLimits.UPLOAD_IDLE_SECONDS * 1000L / 5);
             upload.send(message(false));
         }
         Status cut = upload.awaitEnd();
