@@ -15,7 +15,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc.CapacityServiceBlockingStub;
 import io.qingliu.api.capacity.v1.CreatePlanRequest;
@@ -61,6 +60,7 @@ import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.gateway.testing.SuiteState;
 import io.qingliu.kit.auth.Role;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -81,7 +81,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -382,10 +381,10 @@ class AuthorizationMatrixTest {
                 .setDivision(Division.newBuilder().setName("divisions/" + ANYUE_VILLAGE).setBasin(currentBasin()))
                 .setUpdateMask(FieldMask.newBuilder().addPaths("basin")).build()));
         grpc(p + "ImportDivisions", c -> () -> {
-            ClientStream.send(ProjectServiceGrpc.newStub(projectChannel)
-                    .withCallCredentials(c.credentials())::importDivisions, ImportDivisionsRequest.newBuilder()
+            ClientStreams.send(ProjectServiceGrpc.newStub(projectChannel)
+                    .withCallCredentials(c.credentials())::importDivisions, List.of(ImportDivisionsRequest.newBuilder()
                     .setRole(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS).setValidateOnly(true)
-                    .setContent(com.google.protobuf.ByteString.copyFrom(ziyangList())).build());
+                    .setContent(com.google.protobuf.ByteString.copyFrom(ziyangList())).build()), Duration.ofSeconds(60));
         });
         grpc(p + "GetFacility", c -> () -> registry(c).getFacility(GetFacilityRequest.newBuilder()
                 .setName(anyuesPlant.getName()).build()));
@@ -427,10 +426,10 @@ class AuthorizationMatrixTest {
         });
         grpc(p + "ImportProjects", c -> () -> {
             CreateProjectRequest one = projectRequest();
-            ClientStream.send(ProjectServiceGrpc.newStub(projectChannel).withCallCredentials(c.credentials())
-                    ::importProjects, ImportProjectsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+            ClientStreams.send(ProjectServiceGrpc.newStub(projectChannel).withCallCredentials(c.credentials())
+                    ::importProjects, List.of(ImportProjectsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                     .addEntries(ProjectImportEntry.newBuilder().setProject(one.getProject())
-                            .setNewFacility(one.getNewFacility())).build());
+                            .setNewFacility(one.getNewFacility())).build()), Duration.ofSeconds(60));
         });
         grpc(p + "ListProjectHistory", c -> () -> registry(c).listProjectHistory(ListProjectHistoryRequest.newBuilder()
                 .setName(anyuesProject.getName()).build()));
@@ -640,38 +639,6 @@ class AuthorizationMatrixTest {
             JsonFormat.parser().merge(json, builder);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sends one message on a client stream and waits for the answer; a failed call throws its status. */
-    private static final class ClientStream {
-        static <Q, R> R send(Function<StreamObserver<R>, StreamObserver<Q>> call, Q message) {
-            CompletableFuture<R> answer = new CompletableFuture<>();
-            StreamObserver<Q> requests = call.apply(new StreamObserver<>() {
-                @Override
-                public void onNext(R value) {
-                    answer.complete(value);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    answer.complete(null);
-                }
-            });
-            requests.onNext(message);
-            requests.onCompleted();
-            try {
-                return answer.get(60, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw Status.fromThrowable(e.getCause()).asRuntimeException();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

@@ -10,7 +10,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.qingliu.api.capacity.v1.CapacityGrouping;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc;
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc.CapacityServiceBlockingStub;
@@ -44,6 +43,7 @@ import io.qingliu.gateway.testing.Await;
 import io.qingliu.gateway.testing.PostgresServer;
 import io.qingliu.gateway.testing.ServiceProcess;
 import io.qingliu.kit.testing.AdminTokenByDefault;
+import io.qingliu.kit.testing.ClientStreams;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -533,34 +533,16 @@ class FaultsIT {
 
     /** Sends the entries as one ImportProjects stream of 500-entry messages, request_id on the first. */
     private CompletableFuture<ImportProjectsResponse> sendImport(List<ProjectImportEntry> entries, String requestId) {
-        CompletableFuture<ImportProjectsResponse> answer = new CompletableFuture<>();
-        StreamObserver<ImportProjectsRequest> stream = ProjectServiceGrpc.newStub(projectChannel)
-                .importProjects(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ImportProjectsResponse value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.completeExceptionally(new IllegalStateException("completed without an answer"));
-                    }
-                });
+        List<ImportProjectsRequest> messages = new ArrayList<>();
         for (int from = 0; from < entries.size(); from += 500) {
             ImportProjectsRequest.Builder message = ImportProjectsRequest.newBuilder()
                     .addAllEntries(entries.subList(from, Math.min(entries.size(), from + 500)));
             if (from == 0) {
                 message.setRequestId(requestId);
             }
-            stream.onNext(message.build());
+            messages.add(message.build());
         }
-        stream.onCompleted();
-        return answer;
+        return ClientStreams.start(ProjectServiceGrpc.newStub(projectChannel)::importProjects, messages).answer();
     }
 
     private static Facility plantInOperation(Division township, String name, double tonnes, LocalDate since) {

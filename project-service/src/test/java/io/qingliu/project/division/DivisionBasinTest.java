@@ -21,7 +21,7 @@ import io.qingliu.api.project.v1.Division;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.UpdateDivisionRequest;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.OwnConnections;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;

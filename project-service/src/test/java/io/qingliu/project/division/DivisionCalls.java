@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Calls of the division API that take more than one line: import messages, listing every page. The
- * streamed import itself goes through {@link io.qingliu.project.testing.ClientStreams}, the feed
+ * streamed import itself goes through {@link io.qingliu.kit.testing.ClientStreams}, the feed
  * through {@link io.qingliu.project.testing.ChangeFeedReader}.
  */
 final class DivisionCalls {

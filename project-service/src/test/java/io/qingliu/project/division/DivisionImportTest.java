@@ -8,7 +8,7 @@ import static io.qingliu.project.division.DivisionCalls.listAll;
 import static io.qingliu.project.division.DivisionCalls.withOptions;
 import static io.qingliu.project.testing.ChangeFeedReader.currentHead;
 import static io.qingliu.project.testing.ChangeFeedReader.readRange;
-import static io.qingliu.project.testing.ClientStreams.send;
+import static io.qingliu.kit.testing.ClientStreams.send;
 import static io.qingliu.kit.testing.StatusAssertions.assertFieldViolations;
 import static io.qingliu.kit.testing.StatusAssertions.assertInvalid;
 import static io.qingliu.kit.testing.StatusAssertions.describe;

@@ -18,7 +18,7 @@ import io.qingliu.api.project.v1.ImportDivisionsRequest;
 import io.qingliu.api.project.v1.ImportDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.project.testing.ChangeFeedReader;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.OwnConnections;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.SharedData;

@@ -34,7 +34,7 @@ import io.qingliu.api.project.v1.ListDivisionsRequest;
 import io.qingliu.api.project.v1.ListDivisionsResponse;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.project.testing.ChangeFeedReader;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.qingliu.kit.testing.StatusAssertions;

@@ -18,7 +18,7 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
 import io.qingliu.api.project.v1.UpdateFacilityRequest;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

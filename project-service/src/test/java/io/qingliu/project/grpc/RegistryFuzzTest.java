@@ -42,7 +42,7 @@ import io.qingliu.api.project.v1.WatchChangesRequest;
 import io.qingliu.kit.auth.Role;
 import io.qingliu.kit.testing.RequestFuzzer;
 import io.qingliu.kit.testing.TestTokens;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;

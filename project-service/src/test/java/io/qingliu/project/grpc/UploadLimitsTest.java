@@ -19,7 +19,7 @@ import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.kit.testing.StatusAssertions;
 import io.qingliu.project.testing.ChangeFeedReader;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.qingliu.project.testing.ShortCallLimits;

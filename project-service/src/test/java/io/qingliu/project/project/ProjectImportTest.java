@@ -33,7 +33,7 @@ import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.RejectedEntry;
 import io.qingliu.api.project.v1.RejectedField;
 import io.qingliu.project.testing.ChangeFeedReader;
-import io.qingliu.project.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;

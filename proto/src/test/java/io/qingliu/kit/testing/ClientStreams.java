@@ -1,4 +1,4 @@
-package io.qingliu.project.testing;
+package io.qingliu.kit.testing;
 
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -31,6 +31,37 @@ public final class ClientStreams {
      */
     public static <Q, R> R send(Function<StreamObserver<R>, StreamObserver<Q>> open, List<Q> messages,
             Duration timeout) {
+        Call<Q, R> call = start(open, messages);
+        try {
+            return call.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new AssertionError("the call failed", e.getCause());
+        } catch (TimeoutException e) {
+            if (call.requests() instanceof ClientCallStreamObserver<?> c) {
+                c.cancel("the test stopped waiting", null); // ends the call on the server too
+            }
+            throw new AssertionError("no answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** A client-streaming call whose messages have all been sent: its answer to come, and its request stream. */
+    public record Call<Q, R>(CompletableFuture<R> answer, StreamObserver<Q> requests) {
+    }
+
+    /**
+     * Sends every message and completes, without waiting: for tests that act while the server
+     * works on the call (kill it, say). The answer fails with the call's status.
+     */
+    public static <Q, R> Call<Q, R> start(Function<StreamObserver<R>, StreamObserver<Q>> open, List<Q> messages) {
         CompletableFuture<R> answer = new CompletableFuture<>();
         StreamObserver<Q> requests = open.apply(new StreamObserver<>() {
             @Override
@@ -55,24 +86,6 @@ public final class ClientStreams {
             requests.onNext(message);
         }
         requests.onCompleted();
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AssertionError("the call failed", e.getCause());
-        } catch (TimeoutException e) {
-            if (requests instanceof ClientCallStreamObserver<?> call) {
-                call.cancel("the test stopped waiting", null); // ends the call on the server too
-            }
-            throw new AssertionError("no answer within " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return new Call<>(answer, requests);
     }
 }
