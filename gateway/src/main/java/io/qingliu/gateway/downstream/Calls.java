@@ -31,15 +31,17 @@ public class Calls {
     private final int readRetries;
     private final Duration retryBackoff;
     private final RequestCaller requestCaller;
+    private final Redial redial;
 
     Calls(@ConfigProperty(name = "qingliu.gateway.deadline") Duration deadline,
             @ConfigProperty(name = "qingliu.gateway.read-retries") int readRetries,
             @ConfigProperty(name = "qingliu.gateway.retry-backoff") Duration retryBackoff,
-            RequestCaller requestCaller) {
+            RequestCaller requestCaller, Redial redial) {
         this.deadline = deadline;
         this.readRetries = readRetries;
         this.retryBackoff = retryBackoff;
         this.requestCaller = requestCaller;
+        this.redial = redial;
     }
 
     /**
@@ -85,7 +87,11 @@ public class Calls {
                 try {
                     return call.apply(withDeadline(authorized));
                 } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= readRetries) {
+                    boolean unavailable = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+                    if (unavailable) {
+                        redial.unavailable(service);
+                    }
+                    if (!unavailable || attempt >= readRetries) {
                         throw new DownstreamException(service, e);
                     }
                     pause(retryBackoff.multipliedBy(attempt + 1));
@@ -97,7 +103,8 @@ public class Calls {
         public <S extends AbstractStub<S>, T> Uni<T> readAsync(Service service, S stub, Function<S, Uni<T>> call) {
             // The token is taken now, while the request is handled: retries run on other threads.
             S authorized = stub.withCallCredentials(credentials);
-            Uni<T> attempt = Uni.createFrom().deferred(() -> call.apply(withDeadline(authorized)));
+            Uni<T> attempt = Uni.createFrom().deferred(() -> call.apply(withDeadline(authorized)))
+                    .onFailure(Calls::unavailable).invoke(() -> redial.unavailable(service));
             if (readRetries > 0) {
                 // The same pauses as read's: the backoff, then twice it, ...
                 attempt = attempt.onFailure(Calls::unavailable).retry()
@@ -113,6 +120,9 @@ public class Calls {
             try {
                 return call.apply(withDeadline(stub.withCallCredentials(credentials)));
             } catch (StatusRuntimeException e) {
+                if (unavailable(e)) {
+                    redial.unavailable(service);
+                }
                 throw new DownstreamException(service, e);
             }
         }

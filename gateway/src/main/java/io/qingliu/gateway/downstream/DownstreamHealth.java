@@ -7,6 +7,7 @@ import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,9 @@ public class DownstreamHealth {
     @ConfigProperty(name = "qingliu.gateway.health-timeout")
     Duration timeout;
 
+    @Inject
+    Redial redial;
+
     @Produces
     @Readiness
     @ApplicationScoped
@@ -53,6 +57,9 @@ public class DownstreamHealth {
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus();
             return response.status(status == ServingStatus.SERVING).withData("status", status.name()).build();
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+                redial.unavailable(service);
+            }
             String description = e.getStatus().getDescription();
             return response.down().withData("status", e.getStatus().getCode().name())
                     .withData("reason", description == null ? "" : description).build();

@@ -138,6 +138,11 @@ public final class GrpcErrors {
 
     private static boolean isTransient(SQLException sql) {
         String state = sql.getSQLState();
+        // Agroal's pool had no connection free within its acquisition timeout (a burst of calls, say
+        // when a service that was away comes back and its clients all retry): busy, not broken.
+        if (state == null && sql.getMessage() != null && sql.getMessage().startsWith("Sorry, acquisition timeout")) {
+            return true;
+        }
         return sql instanceof SQLTransientException || state != null
                 && (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("57P01")
                         || state.equals("57P03") || state.equals("53300"));

@@ -60,4 +60,15 @@ class GrpcErrorsTest {
         commit.addSuppressed(new java.sql.SQLException("syntax error", "42601"));
         assertEquals(io.grpc.Status.Code.INTERNAL, GrpcErrors.toStatus(new RuntimeException(commit)).getStatus().getCode());
     }
+
+    /**
+     * A burst of calls finds no connection free in the pool within its timeout (Agroal says so
+     * with no SQL state): the service is busy, and the client should retry, not give up.
+     */
+    @Test
+    void aPoolWithNoConnectionFreeIsUnavailable() {
+        Exception read = new IllegalStateException("could not read the read model",
+                new java.sql.SQLException("Sorry, acquisition timeout!"));
+        assertEquals(io.grpc.Status.Code.UNAVAILABLE, GrpcErrors.toStatus(read).getStatus().getCode());
+    }
 }
