@@ -9,8 +9,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 public class CallTimeLimit implements ServerInterceptor {
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "call-time-limit");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * The deadlines' clock. A call that ends in time cancels its timer: removed from the queue at
+     * once, or thousands of calls a second would leave a minute's worth of dead timers in it.
+     */
+    private static final ScheduledExecutorService TIMER = timer();
 
     private static final Metadata.Key<String> TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -70,6 +70,16 @@ public class CallTimeLimit implements ServerInterceptor {
                 }
             }
         };
+    }
+
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "call-time-limit");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** A grpc-timeout value (at most 8 digits and a unit: H, M, S, m, u, n) in nanoseconds; unreadable: no limit. */
