@@ -299,22 +299,17 @@ class GatewayUnderLoadIT {
     }
 
     /** Whether the service's change-feed readiness check shows nothing left to apply. */
-    private boolean caughtUp(ServiceProcess service) {
-        try {
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
-                    + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            for (JsonNode check : json(ready.body()).path("checks")) {
-                if (check.path("name").asText().equals("change-feed")) {
-                    return check.path("data").path("lag_changes").asLong(-1) == 0;
-                }
-            }
+    private static boolean caughtUp(ServiceProcess service) {
+        String ready = service.readiness();
+        if (ready == null) {
             return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        for (JsonNode check : json(ready).path("checks")) {
+            if (check.path("name").asText().equals("change-feed")) {
+                return check.path("data").path("lag_changes").asLong(-1) == 0;
+            }
+        }
+        return false;
     }
 
     /** Requests per route and status, throughput and latency: figures to read, not bars. */
