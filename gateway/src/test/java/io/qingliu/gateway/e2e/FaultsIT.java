@@ -115,7 +115,7 @@ class FaultsIT {
             for (ServiceProcess p : started) {
                 System.out.println("---- " + p.name() + " on port " + p.port() + ": its last warnings and errors, after "
                         + context.getDisplayName() + " failed ----");
-                p.problems(60).forEach(System.out::println);
+                p.problems(30).forEach(System.out::println);
             }
         }
     };

@@ -88,7 +88,7 @@ class GatewayUnderLoadIT {
             for (ServiceProcess p : new ServiceProcess[] {project, capacity, gateway}) {
                 if (p != null) {
                     System.out.println("---- " + p.name() + ": its last warnings and errors ----");
-                    p.problems(60).forEach(System.out::println);
+                    p.problems(30).forEach(System.out::println);
                 }
             }
         }

@@ -151,7 +151,7 @@ class ThreeYearPlanEndToEndIT {
                 if (p != null) {
                     System.out.println("---- " + p.name() + ": its last warnings and errors, after "
                             + context.getDisplayName() + " failed ----");
-                    p.problems(80).forEach(System.out::println);
+                    p.problems(30).forEach(System.out::println);
                 }
             }
         }

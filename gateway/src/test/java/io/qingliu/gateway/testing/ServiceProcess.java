@@ -152,7 +152,11 @@ public final class ServiceProcess {
         return port;
     }
 
-    /** The service's warnings and errors (with the lines that follow each, its stack trace), the last {@code max} lines of them. */
+    /**
+     * The service's last {@code max} warnings and errors, one line each with the causes of its
+     * stack trace appended ("Caused by: ..."), so that a failing test's report, of which CI keeps
+     * only the end, shows many of them rather than one stack trace.
+     */
     public List<String> problems(int max) {
         List<String> lines;
         try {
@@ -161,15 +165,20 @@ public final class ServiceProcess {
             return List.of("(cannot read " + log + ": " + e + ")");
         }
         List<String> out = new java.util.ArrayList<>();
-        boolean inProblem = false;
+        StringBuilder problem = null;
         for (String line : lines) {
             boolean entry = line.length() > 13 && Character.isDigit(line.charAt(0)) && line.charAt(2) == ':';
             if (entry) {
-                inProblem = line.contains(" WARN ") || line.contains(" ERROR ");
+                if (problem != null) {
+                    out.add(problem.toString());
+                }
+                problem = line.contains(" WARN ") || line.contains(" ERROR ") ? new StringBuilder(line) : null;
+            } else if (problem != null && line.startsWith("Caused by: ")) {
+                problem.append(" | ").append(line);
             }
-            if (inProblem) {
-                out.add(line);
-            }
+        }
+        if (problem != null) {
+            out.add(problem.toString());
         }
         return out.subList(Math.max(0, out.size() - max), out.size());
     }

@@ -7,9 +7,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.qingliu.kit.query.QueryException;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import jakarta.persistence.OptimisticLockException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
+import java.util.function.BooleanSupplier;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,9 @@ public final class GrpcErrors {
     /** ... and no more than this many characters of field paths and descriptions in all. */
     static final int MAX_VIOLATION_CHARS = 4500;
 
+    /** Whether the process is shutting down (a test replaces it). */
+    static BooleanSupplier stopping = ApplicationLifecycleManager::isVmShuttingDown;
+
     private GrpcErrors() {
     }
 
@@ -40,6 +45,15 @@ public final class GrpcErrors {
             return sre;
         }
         ApiException api = toApiException(error);
+        if (api == null && stopping.getAsBoolean()) {
+            // The service is shutting down under the call (its database pool or Hibernate closed
+            // before the call ended): nothing of it was committed, and another instance, or this one
+            // once started again, can take the retry.
+            LOG.debugf("call ended by the service stopping: %s", error);
+            return status(Status.Code.UNAVAILABLE.value(),
+                    "the service is stopping; retry the call (with the same request_id for a write)",
+                    ErrorInfo.newBuilder().setDomain(ApiException.DOMAIN).setReason("SERVICE_STOPPING").build(), null);
+        }
         if (api == null) {
             LOG.error("unexpected failure", error);
             return status(Status.Code.INTERNAL.value(), "internal error; the change, if any, was not applied",

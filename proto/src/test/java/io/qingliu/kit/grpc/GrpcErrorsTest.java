@@ -71,4 +71,29 @@ class GrpcErrorsTest {
                 new java.sql.SQLException("Sorry, acquisition timeout!"));
         assertEquals(io.grpc.Status.Code.UNAVAILABLE, GrpcErrors.toStatus(read).getStatus().getCode());
     }
+
+    /**
+     * A call still running when its service is told to stop finds Hibernate closed under it
+     * ("EntityManagerFactory is closed"): nothing was committed, so the client hears UNAVAILABLE
+     * and retries elsewhere or later; the same failure while running is a fault of ours.
+     */
+    @Test
+    void aCallCutOffByItsServiceStoppingIsUnavailable() throws Exception {
+        Exception closed = new IllegalStateException("EntityManagerFactory is closed");
+        assertEquals(io.grpc.Status.Code.INTERNAL, GrpcErrors.toStatus(closed).getStatus().getCode());
+        java.util.function.BooleanSupplier running = GrpcErrors.stopping;
+        GrpcErrors.stopping = () -> true;
+        try {
+            StatusRuntimeException e = GrpcErrors.toStatus(closed);
+            assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode());
+            ErrorInfo info = StatusProto.fromThrowable(e).getDetails(0).unpack(ErrorInfo.class);
+            assertEquals("SERVICE_STOPPING", info.getReason());
+            // What a caller did wrong stays what it is, stopping or not.
+            Violations v = new Violations();
+            v.add("plan.code", "is required");
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, GrpcErrors.toStatus(v.toException()).getStatus().getCode());
+        } finally {
+            GrpcErrors.stopping = running;
+        }
+    }
 }
