@@ -40,6 +40,7 @@ import io.qingliu.project.feed.AuditTrail;
 import io.qingliu.project.feed.ChangeStream;
 import io.qingliu.project.project.ProjectImportUpload;
 import io.qingliu.project.project.ProjectImporter;
+import io.qingliu.project.project.ProjectReads;
 import io.qingliu.project.project.ProjectService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -55,18 +56,20 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
     private final DivisionImporter divisionImporter;
     private final FacilityService facilities;
     private final ProjectService projects;
+    private final ProjectReads reads;
     private final ProjectImporter projectImporter;
     private final AuditTrail auditTrail;
     private final ChangeStream changeStream;
     private final UploadWatch uploadWatch;
 
     ProjectGrpcService(DivisionService divisions, DivisionImporter divisionImporter, FacilityService facilities,
-            ProjectService projects, ProjectImporter projectImporter, AuditTrail auditTrail, ChangeStream changeStream,
-            UploadWatch uploadWatch) {
+            ProjectService projects, ProjectReads reads, ProjectImporter projectImporter, AuditTrail auditTrail,
+            ChangeStream changeStream, UploadWatch uploadWatch) {
         this.divisions = divisions;
         this.divisionImporter = divisionImporter;
         this.facilities = facilities;
         this.projects = projects;
+        this.reads = reads;
         this.projectImporter = projectImporter;
         this.auditTrail = auditTrail;
         this.changeStream = changeStream;
@@ -131,9 +134,9 @@ public class ProjectGrpcService extends ProjectServiceGrpc.ProjectServiceImplBas
     }
 
     @Override
-    @Blocking
+    // Not @Blocking: the row is read without a worker thread (ProjectReads).
     public void getProject(GetProjectRequest request, StreamObserver<Project> response) {
-        Calls.unary(response, () -> projects.get(request.getName()));
+        Calls.unary(response, reads.get(request.getName()).toCompletionStage());
     }
 
     @Override

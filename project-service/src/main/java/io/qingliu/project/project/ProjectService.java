@@ -100,14 +100,6 @@ public class ProjectService {
         this.clock = clock;
     }
 
-    /**
-     * A single-row read needs no transaction: outside one, the request's session reads in
-     * autocommit, which spares the hottest call of the API the transaction manager's round.
-     */
-    public io.qingliu.api.project.v1.Project get(String name) {
-        return ProjectMapper.toProto(load(name, "name", LockModeType.NONE));
-    }
-
     @Transactional
     public ListProjectsResponse list(ListProjectsRequest request) {
         ListQuery query = ListQuery.builder("SELECT p.* FROM project p", FILTERS, ORDERS, "projects")

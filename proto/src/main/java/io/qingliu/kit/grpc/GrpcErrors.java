@@ -118,6 +118,13 @@ public final class GrpcErrors {
         return null;
     }
 
+    /** The call's deadline passed before its work was done. */
+    static ApiException callTimeExceeded() {
+        return new ApiException(Status.Code.DEADLINE_EXCEEDED, "CALL_TIME_EXCEEDED",
+                "the call's deadline (the client's, or the service's limit) passed; nothing was changed",
+                java.util.Map.of(), java.util.List.of());
+    }
+
     private static ApiException databaseUnavailable(SQLException sql) {
         return new ApiException(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE",
                 "the database is unavailable or the transaction had to be retried; retry the call with the same request_id",
@@ -139,9 +146,7 @@ public final class GrpcErrors {
             }
             if (t instanceof SQLException sql && "57014".equals(sql.getSQLState()) && io.grpc.Context.current().isCancelled()) {
                 // The statement was cancelled because the call ended (EndedCallQueries): its time is up.
-                return new ApiException(Status.Code.DEADLINE_EXCEEDED, "CALL_TIME_EXCEEDED",
-                        "the call's deadline (the client's, or the service's limit) passed; nothing was changed",
-                        java.util.Map.of(), java.util.List.of());
+                return callTimeExceeded();
             }
             if (t instanceof SQLException sql && isTransient(sql)) {
                 return databaseUnavailable(sql);
