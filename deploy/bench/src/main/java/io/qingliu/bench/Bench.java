@@ -93,6 +93,7 @@ public final class Bench {
     final Path divisionsDir;
     private final Path resultsFile;
     private final int projects;
+    private final int importRehearsal;
     private final int batch;
     final long seed;
     final int concurrency;
@@ -149,6 +150,7 @@ public final class Bench {
         divisionsDir = Path.of(str("divisions-dir", "/work/shared/data/divisions/china"));
         resultsFile = Path.of(str("results", "deploy/bench/results/latest.txt"));
         projects = intOpt("projects", 100_000);
+        importRehearsal = intOpt("import-rehearsal", 20_000);
         batch = intOpt("batch", 1_000);
         seed = intOpt("seed", 2018);
         concurrency = intOpt("concurrency", 16);
@@ -360,6 +362,7 @@ public final class Bench {
             throw new IllegalStateException("validate_only rejected " + dry.getRejectedCount() + " of " + sample.size()
                     + " sample entries, e.g. " + rejected(dry.getRejected(0)));
         }
+        rehearseImport();
         List<ImportProjectsRequest> reqs = new ArrayList<>();
         String requestId = UUID.randomUUID().toString();
         for (int from = 0; from < projects; from += batch) {
@@ -387,6 +390,42 @@ public final class Bench {
         importRowsPerSecond = projects / secs;
         report.note(Report.f("ImportProjects: %,d entries in %d messages took %.1f s (last seq %,d); %s",
                 projects, reqs.size(), secs, resp.getLastSequence(), cpu.summary()));
+    }
+
+    /**
+     * Warms the service's import path as a long-running service is warm: an import of other
+     * entries, as many as {@code --import-rehearsal}, whose last entry is invalid, so that the
+     * service checks and writes all the others and then refuses the whole import, leaving nothing
+     * (every import is all or nothing). Untimed.
+     */
+    private void rehearseImport() throws Exception {
+        if (importRehearsal <= 0) {
+            return;
+        }
+        List<ImportProjectsRequest> reqs = new ArrayList<>();
+        for (int from = 0; from < importRehearsal; from += batch) {
+            ImportProjectsRequest.Builder b = ImportProjectsRequest.newBuilder();
+            for (int i = from; i < Math.min(importRehearsal, from + batch); i++) {
+                // Entries after the timed ones: other names, same shape.
+                b.addEntries(workload.entry(seed, projects + i));
+            }
+            reqs.add(b.build());
+        }
+        ProjectImportEntry.Builder invalid = workload.entry(seed, projects + importRehearsal).toBuilder();
+        invalid.getProjectBuilder().setDisplayName("");
+        reqs.set(reqs.size() - 1, reqs.get(reqs.size() - 1).toBuilder().addEntries(invalid).build());
+        long t0 = System.nanoTime();
+        try {
+            Streams.<ImportProjectsRequest, ImportProjectsResponse>send(
+                    o -> async.withDeadlineAfter(600, TimeUnit.SECONDS).importProjects(o), reqs, 610);
+            throw new IllegalStateException("the rehearsal import was accepted; it must be refused whole");
+        } catch (io.grpc.StatusRuntimeException refused) {
+            if (refused.getStatus().getCode() != io.grpc.Status.Code.INVALID_ARGUMENT) {
+                throw refused;
+            }
+        }
+        report.note(Report.f("ImportProjects rehearsal (warm-up, untimed): %,d entries and an invalid last one, refused whole "
+                + "as it must be, in %.1f s", importRehearsal, (System.nanoTime() - t0) / 1e9));
     }
 
     /** Without step 2: the projects already in the database (a rerun of some steps on kept data). */

@@ -9,20 +9,17 @@ import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.Project;
 import io.qingliu.kit.auth.Caller;
 import io.qingliu.kit.support.Clock;
-import io.qingliu.project.support.CopyWriter;
+import io.qingliu.project.support.BinaryCopyWriter;
 import io.qingliu.kit.support.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import org.hibernate.Session;
 import org.postgresql.PGConnection;
@@ -232,36 +229,24 @@ public class ChangeLog {
             List<byte[]> payloads, Caller caller) throws SQLException {
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                 "COPY change_log (seq, recorded_at, resource_name, change_type, action, actor, actor_role, payload)"
-                        + " FROM STDIN");
-        try (Writer out = new CopyWriter(copy)) {
-            HexFormat hex = HexFormat.of();
-            String recorded = recordedAt.toString();
-            String actor = CopyWriter.escape(caller.subject());
-            String role = caller.roleName() == null ? "\\N" : CopyWriter.escape(caller.roleName());
+                        + " FROM STDIN (FORMAT binary)");
+        BinaryCopyWriter out = new BinaryCopyWriter(copy);
+        boolean written = false;
+        try {
+            byte[] actor = caller.subject().getBytes(StandardCharsets.UTF_8);
+            String role = caller.roleName();
             for (int i = 0; i < sequences.size(); i++) {
                 Entry entry = entries.get(i);
-                out.write(Long.toString(sequences.get(i)));
-                out.write('\t');
-                out.write(recorded);
-                out.write('\t');
-                out.write(CopyWriter.escape(entry.resourceName()));
-                out.write('\t');
-                out.write(entry.type().name());
-                out.write('\t');
-                out.write(entry.action().name());
-                out.write('\t');
-                out.write(actor);
-                out.write('\t');
-                out.write(role);
-                out.write("\t\\\\x");
-                out.write(hex.formatHex(payloads.get(i)));
-                out.write('\n');
+                out.row(8).bigint(sequences.get(i)).timestamptz(recordedAt).text(entry.resourceName())
+                        .text(entry.type().name()).text(entry.action().name()).bytes(actor).text(role)
+                        .bytes(payloads.get(i));
             }
-        } catch (IOException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
+            out.close();
+            written = true;
+        } finally {
+            if (!written) {
+                out.cancel();
             }
-            throw new UncheckedIOException(e);
         }
     }
 }

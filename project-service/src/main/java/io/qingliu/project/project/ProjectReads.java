@@ -128,39 +128,46 @@ public class ProjectReads {
                 failure);
     }
 
-    /** The row as the entity Hibernate would load (only what the mapper reads). */
+    /**
+     * The row as the entity Hibernate would load. Columns are read by position, in the order of
+     * {@link #SELECT}: a lookup by name hashes the name on every call.
+     */
     static Project project(Row r) {
+        int c = 0;
         Project p = new Project();
-        p.id = r.getLong("id");
-        p.displayName = r.getString("display_name");
-        p.kind = ProjectKind.valueOf(r.getString("kind"));
-        p.facilityId = r.getLong("facility_id");
-        p.facilityType = FacilityType.valueOf(r.getString("facility_type"));
-        p.countyCode = r.getString("county_code");
-        p.townshipCode = r.getString("township_code");
-        p.planCode = r.getString("plan_code");
-        p.capacityBeforeTpd = r.getBigDecimal("capacity_before_tpd");
-        p.capacityAfterTpd = r.getBigDecimal("capacity_after_tpd");
-        p.standardBefore = enumOrNull(DischargeStandard.class, r.getString("standard_before"));
-        p.standardAfter = enumOrNull(DischargeStandard.class, r.getString("standard_after"));
-        p.lengthKm = r.getBigDecimal("length_km");
-        p.plannedStartDate = r.getLocalDate("planned_start_date");
-        p.plannedCompletionDate = r.getLocalDate("planned_completion_date");
-        p.plannedCommissioningDate = r.getLocalDate("planned_commissioning_date");
-        p.actualStartDate = r.getLocalDate("actual_start_date");
-        p.actualCompletionDate = r.getLocalDate("actual_completion_date");
-        p.actualCommissioningDate = r.getLocalDate("actual_commissioning_date");
-        p.investmentFen = r.getLong("investment_fen");
-        p.funding = funding((JsonArray) r.getJson("funding"));
-        p.responsibleUnit = r.getString("responsible_unit");
-        p.progressPercent = r.getInteger("progress_percent");
-        p.notes = r.getString("notes");
-        p.state = ProjectState.valueOf(r.getString("state"));
-        p.suspendedFrom = enumOrNull(ProjectState.class, r.getString("suspended_from"));
-        p.transitions = transitions((JsonArray) r.getJson("transitions"));
-        p.createdAt = r.getOffsetDateTime("created_at").toInstant();
-        p.updatedAt = r.getOffsetDateTime("updated_at").toInstant();
-        p.version = r.getLong("version");
+        p.id = r.getLong(c++);
+        p.displayName = r.getString(c++);
+        p.kind = ProjectKind.valueOf(r.getString(c++));
+        p.facilityId = r.getLong(c++);
+        p.facilityType = FacilityType.valueOf(r.getString(c++));
+        p.countyCode = r.getString(c++);
+        p.townshipCode = r.getString(c++);
+        p.planCode = r.getString(c++);
+        p.capacityBeforeTpd = r.getBigDecimal(c++);
+        p.capacityAfterTpd = r.getBigDecimal(c++);
+        p.standardBefore = enumOrNull(DischargeStandard.class, r.getString(c++));
+        p.standardAfter = enumOrNull(DischargeStandard.class, r.getString(c++));
+        p.lengthKm = r.getBigDecimal(c++);
+        p.plannedStartDate = r.getLocalDate(c++);
+        p.plannedCompletionDate = r.getLocalDate(c++);
+        p.plannedCommissioningDate = r.getLocalDate(c++);
+        p.actualStartDate = r.getLocalDate(c++);
+        p.actualCompletionDate = r.getLocalDate(c++);
+        p.actualCommissioningDate = r.getLocalDate(c++);
+        p.investmentFen = r.getLong(c++);
+        p.funding = funding((JsonArray) r.getJson(c++));
+        p.responsibleUnit = r.getString(c++);
+        p.progressPercent = r.getInteger(c++);
+        p.notes = r.getString(c++);
+        p.state = ProjectState.valueOf(r.getString(c++));
+        p.suspendedFrom = enumOrNull(ProjectState.class, r.getString(c++));
+        p.transitions = transitions((JsonArray) r.getJson(c++));
+        p.createdAt = r.getOffsetDateTime(c++).toInstant();
+        p.updatedAt = r.getOffsetDateTime(c++).toInstant();
+        p.version = r.getLong(c++);
+        if (c != r.size()) {
+            throw new IllegalStateException("SELECT has " + r.size() + " columns, the mapping reads " + c);
+        }
         return p;
     }
 
