@@ -204,6 +204,70 @@ class ProjectImportTest {
         assertEquals(head, ChangeFeedReader.currentHead(stub));
     }
 
+    /**
+     * A chunk's rows are written while the next chunk is checked: an import of three chunks, with
+     * an entry skipped in the second, is all there, in stream order, every project on its facility.
+     */
+    @Test
+    void anImportOfSeveralChunksIsWrittenWhole() {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 5000);
+        entries.set(3001, withProject(entries.get(3001), p -> p.setProgressPercent(101)));
+        long head = ChangeFeedReader.currentHead(stub);
+
+        ImportProjectsResponse response = importProjects(messages(entries, 700, m -> m.setSkipInvalid(true)));
+
+        assertEquals(4999, response.getCreatedCount());
+        assertEquals(List.of(3001), response.getRejectedList().stream().map(RejectedEntry::getPosition).toList());
+        assertEquals(head + 2 * 4999, response.getLastSequence());
+        List<Project> created = projectsOfPlan(stub, plan);
+        assertEquals(response.getProjectsList(), created.stream().map(Project::getName).toList());
+        for (int i = 0, e = 0; i < created.size(); i++, e++) {
+            if (e == 3001) {
+                e++;
+            }
+            assertEquals(entries.get(e).getProject().getDisplayName(), created.get(i).getDisplayName(), "entry " + e);
+        }
+        List<Change> changes = ChangeFeedReader.readRange(stub, head, response.getLastSequence());
+        assertEquals(2 * 4999, changes.size());
+        for (int i = 0; i < 4999; i++) {
+            assertEquals(changes.get(2 * i).getFacility().getName(), changes.get(2 * i + 1).getProject().getFacility(),
+                    "project " + i + " on the facility created just before it");
+            assertEquals(created.get(i), changes.get(2 * i + 1).getProject());
+        }
+    }
+
+    /**
+     * An invalid entry in the last chunk refuses the import after the earlier chunks' rows were
+     * written: the transaction takes them back, and nothing is left.
+     */
+    @Test
+    void aRefusalAfterEarlierChunksWereWrittenLeavesNothing() {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 4500);
+        entries.set(4499, withProject(entries.get(4499), p -> p.setDisplayName("")));
+        long head = ChangeFeedReader.currentHead(stub);
+        long facilitiesBefore = countFacilities();
+
+        StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(messages(entries, 1000, m -> m)));
+        assertViolations(e, "entries[4499].project.display_name");
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
+        assertEquals(facilitiesBefore, countFacilities(), "no facility of the refused import stays");
+    }
+
+    private long countFacilities() {
+        long n = 0;
+        String token = "";
+        do {
+            var page = stub.listFacilities(io.qingliu.api.project.v1.ListFacilitiesRequest.newBuilder().setPageSize(1000)
+                    .setPageToken(token).build());
+            n += page.getFacilitiesCount();
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return n;
+    }
+
     @Test
     void skipInvalidCreatesTheGoodEntriesAndListsTheBadOnes() {
         String plan = plan();
