@@ -62,7 +62,20 @@ public final class CopyWriter extends Writer {
 
     @Override
     public void write(String str) throws IOException {
-        write(str.toCharArray(), 0, str.length());
+        // Straight into the buffer: no copy of the string's characters first.
+        int off = 0;
+        int len = str.length();
+        while (len > 0) {
+            int n = Math.min(len, chars.remaining());
+            int at = chars.position();
+            str.getChars(off, off + n, chars.array(), chars.arrayOffset() + at);
+            chars.position(at + n);
+            off += n;
+            len -= n;
+            if (!chars.hasRemaining()) {
+                drain(false);
+            }
+        }
     }
 
     @Override

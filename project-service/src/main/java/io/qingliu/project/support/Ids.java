@@ -2,9 +2,15 @@ package io.qingliu.project.support;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.util.List;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.hibernate.Session;
 
-/** Allocates record ids from the database sequences, one or a block at a time. */
+/**
+ * Allocates record ids from the database sequences, one or a block at a time. Plain JDBC on the
+ * transaction's connection: a Hibernate query would first flush the session, checking every
+ * entity it holds (an import holds thousands), and a sequence reads none of them.
+ */
 @ApplicationScoped
 public class Ids {
 
@@ -18,17 +24,28 @@ public class Ids {
     }
 
     public long next(String sequence) {
-        return ((Number) em.createNativeQuery("SELECT nextval(cast(?1 AS regclass))").setParameter(1, sequence)
-                .getSingleResult()).longValue();
+        return next(sequence, 1)[0];
     }
 
     public long[] next(String sequence, int count) {
         if (count == 0) {
             return new long[0];
         }
-        @SuppressWarnings("unchecked")
-        List<Number> ids = em.createNativeQuery("SELECT nextval(cast(?1 AS regclass)) FROM generate_series(1, ?2)")
-                .setParameter(1, sequence).setParameter(2, count).getResultList();
-        return ids.stream().mapToLong(Number::longValue).toArray();
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            long[] ids = new long[count];
+            try (PreparedStatement s = c.prepareStatement("SELECT nextval(cast(? AS regclass)) FROM generate_series(1, ?)")) {
+                s.setString(1, sequence);
+                s.setInt(2, count);
+                try (ResultSet rs = s.executeQuery()) {
+                    for (int i = 0; i < count; i++) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("sequence " + sequence + " gave fewer than " + count + " values");
+                        }
+                        ids[i] = rs.getLong(1);
+                    }
+                }
+            }
+            return ids;
+        });
     }
 }
