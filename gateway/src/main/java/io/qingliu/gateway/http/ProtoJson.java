@@ -38,8 +38,9 @@ public final class ProtoJson {
             .add(ERROR_DETAIL_TYPES).build();
 
     // Zeros and empty lists are written out: "covered": 0 says more to a reader than a missing field.
+    // Compact: the indented form JsonFormat writes by default is a third more bytes to build and send.
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(ERROR_DETAILS)
-            .alwaysPrintFieldsWithNoPresence();
+            .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
     private ProtoJson() {
     }
