@@ -261,7 +261,7 @@ public class ProjectImporter {
         }
 
         /** Waits for the writer's COPY, and fails as it did. */
-        private void awaitWrites() throws IOException {
+        private void awaitWrites() {
             if (writing == null) {
                 return;
             }
@@ -285,7 +285,7 @@ public class ProjectImporter {
         }
 
         /** After the last chunk: its rows written, and every COPY done. */
-        void finishWrites() throws IOException {
+        void finishWrites() {
             awaitWrites();
             startWrites();
             awaitWrites();

@@ -67,6 +67,10 @@ class ProjectImportTest {
     @Inject
     ProjectServiceGrpc.ProjectServiceStub async;
 
+    /** The service's database, to read the change log's columns beside its payloads. */
+    @Inject
+    javax.sql.DataSource dataSource;
+
     @BeforeAll
     static void readTownships() throws IOException {
         try (var in = ProjectImportTest.class.getResourceAsStream("/divisions/ziyang-5120.csv");
@@ -164,6 +168,24 @@ class ProjectImportTest {
             assertEquals(OperatingState.OPERATING_STATE_PLANNED, facility.getFacility().getOperatingState());
             assertEquals(entries.get(i).getNewFacility().getDisplayName(), facility.getFacility().getDisplayName());
             assertEquals("test-admin", project.getActor());
+        }
+        // The columns beside each payload (written by binary COPY) say what the payload says.
+        Change lastChange = changes.get(1999);
+        try (var c = dataSource.getConnection(); var q = c.prepareStatement(
+                "SELECT recorded_at, resource_name, change_type, action, actor, actor_role FROM change_log WHERE seq = ?")) {
+            q.setLong(1, lastChange.getSequence());
+            try (var rs = q.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(io.qingliu.kit.support.Timestamps.toInstant(lastChange.getRecordTime()),
+                        rs.getObject(1, java.time.OffsetDateTime.class).toInstant());
+                assertEquals(lastChange.getResourceName(), rs.getString(2));
+                assertEquals("CHANGE_TYPE_CREATED", rs.getString(3));
+                assertEquals("AUDIT_ACTION_CREATED", rs.getString(4));
+                assertEquals("test-admin", rs.getString(5));
+                assertEquals("admin", rs.getString(6));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
         // The facilities are readable like any other.
         Facility last = stub.getFacility(io.qingliu.api.project.v1.GetFacilityRequest.newBuilder()
