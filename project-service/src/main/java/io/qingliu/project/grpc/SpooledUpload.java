@@ -106,6 +106,7 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
             ended = true;
             watching.cancel(false);
         }
+        long received = System.nanoTime();
         R result;
         try {
             closeSpool();
@@ -116,6 +117,8 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
             return;
         }
         cleanup();
+        LOG.infof("%s: %d bytes received in %d ms, then processed and committed in %d ms", getClass().getSimpleName(),
+                bytes, (received - started) / 1_000_000, (System.nanoTime() - received) / 1_000_000);
         response.onNext(result);
         response.onCompleted();
     }

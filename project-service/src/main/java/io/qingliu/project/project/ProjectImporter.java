@@ -9,7 +9,6 @@ import io.qingliu.api.project.v1.ImportProjectsResponse;
 import io.qingliu.api.project.v1.ProjectImportEntry;
 import io.qingliu.api.project.v1.RejectedEntry;
 import io.qingliu.api.project.v1.RejectedField;
-import io.qingliu.project.division.Division;
 import io.qingliu.project.division.DivisionDirectory;
 import io.qingliu.project.facility.Facility;
 import io.qingliu.project.facility.FacilityMapper;
@@ -22,9 +21,8 @@ import io.qingliu.project.facility.FacilityService;
 import io.qingliu.kit.grpc.Violations;
 import io.qingliu.kit.idempotency.RequestLog;
 import io.qingliu.kit.support.Clock;
-import io.qingliu.project.support.CopyWriter;
+import io.qingliu.project.support.BinaryCopyWriter;
 import io.qingliu.kit.support.IdName;
-import io.qingliu.project.support.Ids;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -37,7 +35,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -56,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hibernate.Session;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 /**
@@ -69,26 +67,26 @@ import org.postgresql.PGConnection;
 @ApplicationScoped
 public class ProjectImporter {
 
+    private static final Logger LOG = Logger.getLogger(ProjectImporter.class);
+
     /** The most entries one import may hold. */
     public static final int MAX_ENTRIES = 200_000;
     private static final int CHUNK = 2_000;
     private static final int MAX_REPORTED = 1_000;
 
     private final EntityManager em;
-    private final DivisionDirectory divisions;
+    private final ImportLookups lookups;
     private final ChangeLog changeLog;
     private final RequestLog requestLog;
-    private final Ids ids;
     private final Clock clock;
     private final ObjectMapper json;
 
-    ProjectImporter(EntityManager em, DivisionDirectory divisions, ChangeLog changeLog, RequestLog requestLog, Ids ids,
-            Clock clock, ObjectMapper json) {
+    ProjectImporter(EntityManager em, ImportLookups lookups, ChangeLog changeLog, RequestLog requestLog, Clock clock,
+            ObjectMapper json) {
         this.em = em;
-        this.divisions = divisions;
+        this.lookups = lookups;
         this.changeLog = changeLog;
         this.requestLog = requestLog;
-        this.ids = ids;
         this.clock = clock;
         this.json = json;
     }
@@ -111,6 +109,7 @@ public class ProjectImporter {
         boolean skipInvalid = first.getSkipInvalid();
         boolean validateOnly = first.getValidateOnly();
         Path changes = Files.createTempFile("qingliu-import-changes", ".bin");
+        long started = System.nanoTime();
         Run run = null;
         try {
             run = new Run(skipInvalid, validateOnly, changes);
@@ -137,7 +136,9 @@ public class ProjectImporter {
                 run.process(chunk);
                 run.received = position;
             }
+            long checked = System.nanoTime();
             run.finishWrites();
+            long written = System.nanoTime();
             if (run.received == 0) {
                 throw ApiException.invalidArgument("entries", "the import holds no entry");
             }
@@ -151,6 +152,15 @@ public class ProjectImporter {
                 response.setLastSequence(run.writeFeed());
             }
             ImportProjectsResponse answer = response.build();
+            long logged = System.nanoTime();
+            // Where an import's time goes, for whoever wonders why one took long: checking (the
+            // previous chunk's rows written meanwhile; "waited" is the time the checks stood still
+            // for the writer), the last chunk's rows, then the change log.
+            LOG.infof("ImportProjects: %d entries, %d created, %d rejected in %d ms: checked in %d ms (waited %d ms "
+                    + "for rows to be written), last rows %d ms, change log (%d changes) %d ms; COPY facility %d ms, "
+                    + "project %d ms", run.received, validateOnly ? 0 : run.created.size(), run.rejectedCount,
+                    millis(logged - started), millis(checked - started), millis(run.waitedNanos), millis(written - checked),
+                    run.changeCount, millis(logged - written), millis(run.facilityCopyNanos), millis(run.projectCopyNanos));
             if (requestId != null) {
                 requestLog.complete(requestId, answer);
             }
@@ -162,6 +172,10 @@ public class ProjectImporter {
             }
             Files.deleteIfExists(changes);
         }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private record Indexed(int position, ProjectImportEntry entry) {
@@ -195,11 +209,16 @@ public class ProjectImporter {
         });
         /** The COPY of the previous chunk's rows, running or done. */
         Future<?> writing;
-        /** The rows of the last chunk checked, not yet handed to the writer. */
-        List<Facility> facilitiesToWrite = List.of();
-        List<Project> projectsToWrite = List.of();
+        /** The rows of the last chunk checked, in COPY's binary form, not yet handed to the writer. */
+        byte[] facilitiesToWrite;
+        byte[] projectsToWrite;
         /** The transaction's connection, for the writer's COPYs. */
         PGConnection connection;
+        /** How long the import's thread waited for the writer. */
+        long waitedNanos;
+        /** How long the writer's COPYs took (written by the writer, read after {@link #awaitWrites}). */
+        long facilityCopyNanos;
+        long projectCopyNanos;
 
         Run(boolean skipInvalid, boolean validateOnly, Path changesFile) throws IOException {
             this.skipInvalid = skipInvalid;
@@ -212,14 +231,16 @@ public class ProjectImporter {
             if (chunk.isEmpty()) {
                 return;
             }
-            // The connection's turn: the COPY before last is done, this chunk's lookups and ids
-            // are read, then the last chunk's rows are written while this one is checked.
+            // The connection's turn: once the COPY before last is done, the last chunk's rows are
+            // written while this chunk's references and ids are read (on another connection) and
+            // its entries checked.
             awaitWrites();
-            RegistryLookup lookup = preload(chunk);
-            int newFacilities = (int) chunk.stream().filter(item -> item.entry().hasNewFacility()).count();
-            long[] facilityIds = validateOnly ? null : ids.next(Ids.FACILITY, newFacilities);
-            long[] projectIds = validateOnly ? null : ids.next(Ids.PROJECT, chunk.size());
             startWrites();
+            int newFacilities = (int) chunk.stream().filter(item -> item.entry().hasNewFacility()).count();
+            ImportLookups.Found found = preload(chunk, validateOnly ? 0 : newFacilities, validateOnly ? 0 : chunk.size());
+            RegistryLookup lookup = RegistryLookup.of(found.divisions()::get, facilities::get);
+            long[] facilityIds = found.facilityIds();
+            long[] projectIds = found.projectIds();
             List<ProjectDrafts.Draft> valid = new ArrayList<>();
             for (Indexed item : chunk) {
                 Violations v = new Violations();
@@ -242,20 +263,26 @@ public class ProjectImporter {
 
         /** Hands the rows of the last chunk checked to the writer. */
         private void startWrites() {
-            if (facilitiesToWrite.isEmpty() && projectsToWrite.isEmpty()) {
+            if (projectsToWrite == null) {
                 return;
             }
             if (connection == null) {
                 connection = em.unwrap(Session.class).doReturningWork(c -> c.unwrap(PGConnection.class));
             }
-            List<Facility> facilityRows = facilitiesToWrite;
-            List<Project> projectRows = projectsToWrite;
+            byte[] facilityRows = facilitiesToWrite;
+            byte[] projectRows = projectsToWrite;
             PGConnection c = connection;
-            facilitiesToWrite = List.of();
-            projectsToWrite = List.of();
+            facilitiesToWrite = null;
+            projectsToWrite = null;
             writing = writer.submit(() -> {
-                copyFacilities(c, facilityRows);
-                copyProjects(c, projectRows);
+                long from = System.nanoTime();
+                if (facilityRows != null) {
+                    BinaryCopyWriter.copyIn(c, COPY_FACILITY, facilityRows);
+                }
+                long between = System.nanoTime();
+                BinaryCopyWriter.copyIn(c, COPY_PROJECT, projectRows);
+                facilityCopyNanos += between - from;
+                projectCopyNanos += System.nanoTime() - between;
                 return null;
             });
         }
@@ -267,8 +294,10 @@ public class ProjectImporter {
             }
             Future<?> done = writing;
             writing = null;
+            long from = System.nanoTime();
             try {
                 done.get();
+                waitedNanos += System.nanoTime() - from;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the import's rows were written", e);
@@ -329,8 +358,8 @@ public class ProjectImporter {
             }
         }
 
-        /** Loads every division and facility the chunk refers to, one query each. */
-        private RegistryLookup preload(List<Indexed> chunk) {
+        /** Every division and facility the chunk refers to (one query each), and its ids. */
+        private ImportLookups.Found preload(List<Indexed> chunk, int newFacilities, int projects) {
             Set<String> codes = new HashSet<>();
             Set<Long> facilityIds = new HashSet<>();
             for (Indexed item : chunk) {
@@ -347,13 +376,10 @@ public class ProjectImporter {
                 }
             }
             codes.removeIf(c -> !DivisionDirectory.isWellFormed(c));
-            Map<String, Division> byCode = divisions.findAll(codes);
             facilityIds.removeAll(facilities.keySet());
-            if (!facilityIds.isEmpty()) {
-                em.createQuery("FROM Facility f WHERE f.id IN :ids", Facility.class).setParameter("ids", facilityIds)
-                        .getResultList().forEach(f -> facilities.put(f.id, f));
-            }
-            return RegistryLookup.of(byCode::get, facilities::get);
+            ImportLookups.Found found = lookups.find(codes, facilityIds, newFacilities, projects);
+            found.facilities().forEach(f -> facilities.put(f.id, f));
+            return found;
         }
 
         private void reject(int position, Violations v) {
@@ -381,32 +407,36 @@ public class ProjectImporter {
         /**
          * Gives the chunk's valid drafts their ids (taken before the chunk was checked, as many as
          * it has entries: an invalid one leaves a gap), spools their changes, and keeps their rows
-         * for the writer.
+         * in COPY's binary form for the writer (formatted here, so that the writer's COPY streams
+         * at PostgreSQL's pace).
          */
         private void prepare(List<ProjectDrafts.Draft> drafts, long[] facilityIds, long[] projectIds) throws IOException {
-            List<Facility> facilityRows = new ArrayList<>();
+            BinaryCopyWriter facilityRows = null;
             int f = 0;
-            List<Project> projectRows = new ArrayList<>(drafts.size());
+            BinaryCopyWriter projectRows = BinaryCopyWriter.inMemory(drafts.size() * 448);
             for (int i = 0; i < drafts.size(); i++) {
                 ProjectDrafts.Draft d = drafts.get(i);
                 Facility facility = d.facility();
                 if (d.facilityIsNew()) {
                     facility.id = facilityIds[f++];
                     facility.createdAt = facility.updatedAt = now;
-                    facilityRows.add(facility);
+                    if (facilityRows == null) {
+                        facilityRows = BinaryCopyWriter.inMemory(drafts.size() * 256);
+                    }
+                    facilityRow(facilityRows, facility);
                     encode(FacilityMapper.toProto(facility));
                 }
                 Project p = d.project();
                 p.id = projectIds[i];
                 p.facilityId = facility.id;
                 p.createdAt = p.updatedAt = now;
-                projectRows.add(p);
+                projectRow(projectRows, p);
                 var snapshot = ProjectMapper.toProto(p);
                 encode(snapshot);
                 created.add(snapshot.getName());
             }
-            facilitiesToWrite = facilityRows;
-            projectsToWrite = projectRows;
+            facilitiesToWrite = facilityRows == null ? null : facilityRows.toByteArray();
+            projectsToWrite = projectRows.toByteArray();
         }
 
         private void encode(com.google.protobuf.Message snapshot) throws IOException {
@@ -454,50 +484,51 @@ public class ProjectImporter {
         }
     }
 
-    private static void copyFacilities(PGConnection c, List<Facility> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        var copy = c.getCopyAPI().copyIn("""
-                COPY facility (id, display_name, type, location_code, county_code, township_code, served_codes,
-                    capacity_tpd, discharge_standard, length_km, downstream_id, operating_state, operation_date,
-                    out_of_service_date, created_at, updated_at, version) FROM STDIN""");
-        try (Writer out = new CopyWriter(copy)) {
-            for (Facility f : rows) {
-                Row row = new Row(out);
-                row.add(f.id).add(f.displayName).add(f.type).add(f.locationCode).add(f.countyCode).add(f.townshipCode)
-                        .add("{" + String.join(",", f.servedCodes) + "}").add(f.capacityTpd.toPlainString())
-                        .add(f.dischargeStandard).add(f.lengthKm.toPlainString()).add(f.downstreamId).add(f.operatingState)
-                        .add(f.operationDate).add(f.outOfServiceDate).add(f.createdAt).add(f.updatedAt).add(f.version).end();
-            }
-        } catch (IOException e) {
-            throw sqlOrUnchecked(e);
+    private static final String COPY_FACILITY = """
+            COPY facility (id, display_name, type, location_code, county_code, township_code, served_codes,
+                capacity_tpd, discharge_standard, length_km, downstream_id, operating_state, operation_date,
+                out_of_service_date, created_at, updated_at, version) FROM STDIN (FORMAT binary)""";
+    private static final int FACILITY_COLUMNS = 17;
+
+    private static final String COPY_PROJECT = """
+            COPY project (id, display_name, kind, facility_id, facility_type, county_code, township_code, plan_code,
+                capacity_before_tpd, capacity_after_tpd, standard_before, standard_after, length_km,
+                planned_start_date, planned_completion_date, planned_commissioning_date, investment_fen, funding,
+                responsible_unit, progress_percent, notes, state, transitions, created_at, updated_at, version)
+            FROM STDIN (FORMAT binary)""";
+    private static final int PROJECT_COLUMNS = 26;
+
+    /** One facility row, in {@link #COPY_FACILITY}'s column order. */
+    private static void facilityRow(BinaryCopyWriter out, Facility f) {
+        try {
+            out.row(FACILITY_COLUMNS).bigint(f.id).text(f.displayName).text(name(f.type)).text(f.locationCode)
+                    .text(f.countyCode).text(f.townshipCode).varcharArray(List.of(f.servedCodes)).numeric(f.capacityTpd)
+                    .text(name(f.dischargeStandard)).numeric(f.lengthKm).bigint(f.downstreamId).text(name(f.operatingState))
+                    .date(f.operationDate).date(f.outOfServiceDate).timestamptz(f.createdAt).timestamptz(f.updatedAt)
+                    .bigint(f.version);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e); // never: the rows go to memory
         }
     }
 
-    private void copyProjects(PGConnection c, List<Project> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+    /** One project row, in {@link #COPY_PROJECT}'s column order. */
+    private void projectRow(BinaryCopyWriter out, Project p) {
+        try {
+            out.row(PROJECT_COLUMNS).bigint(p.id).text(p.displayName).text(name(p.kind)).bigint(p.facilityId)
+                    .text(name(p.facilityType)).text(p.countyCode).text(p.townshipCode).text(p.planCode)
+                    .numeric(p.capacityBeforeTpd).numeric(p.capacityAfterTpd).text(name(p.standardBefore))
+                    .text(name(p.standardAfter)).numeric(p.lengthKm).date(p.plannedStartDate).date(p.plannedCompletionDate)
+                    .date(p.plannedCommissioningDate).bigint(p.investmentFen).jsonb(toJson(p.funding))
+                    .text(p.responsibleUnit).integer(p.progressPercent).text(p.notes).text(name(p.state)).jsonb("[]")
+                    .timestamptz(p.createdAt).timestamptz(p.updatedAt).bigint(p.version);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e); // never: the rows go to memory
         }
-        var copy = c.getCopyAPI().copyIn("""
-                COPY project (id, display_name, kind, facility_id, facility_type, county_code, township_code, plan_code,
-                    capacity_before_tpd, capacity_after_tpd, standard_before, standard_after, length_km,
-                    planned_start_date, planned_completion_date, planned_commissioning_date, investment_fen, funding,
-                    responsible_unit, progress_percent, notes, state, transitions, created_at, updated_at, version)
-                FROM STDIN""");
-        try (Writer out = new CopyWriter(copy)) {
-            for (Project p : rows) {
-                new Row(out).add(p.id).add(p.displayName).add(p.kind).add(p.facilityId).add(p.facilityType)
-                        .add(p.countyCode).add(p.townshipCode).add(p.planCode).add(p.capacityBeforeTpd.toPlainString())
-                        .add(p.capacityAfterTpd.toPlainString()).add(p.standardBefore).add(p.standardAfter)
-                        .add(p.lengthKm.toPlainString()).add(p.plannedStartDate).add(p.plannedCompletionDate)
-                        .add(p.plannedCommissioningDate).add(p.investmentFen).add(toJson(p.funding)).add(p.responsibleUnit)
-                        .add(p.progressPercent).add(p.notes).add(p.state).add("[]").add(p.createdAt).add(p.updatedAt)
-                        .add(p.version).end();
-            }
-        } catch (IOException e) {
-            throw sqlOrUnchecked(e);
-        }
+    }
+
+    /** An enum as its column holds it (by name, as Hibernate maps it), or null. */
+    private static String name(Enum<?> value) {
+        return value == null ? null : value.name();
     }
 
     private String toJson(Object value) {
@@ -505,36 +536,6 @@ public class ProjectImporter {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static RuntimeException sqlOrUnchecked(IOException e) {
-        if (e.getCause() instanceof SQLException sql) {
-            return new IllegalStateException(sql);
-        }
-        return new UncheckedIOException(e);
-    }
-
-    /** One row of COPY text: values in column order, null as \N. */
-    private static final class Row {
-        private final Writer out;
-        private boolean first = true;
-
-        Row(Writer out) {
-            this.out = out;
-        }
-
-        Row add(Object value) throws IOException {
-            if (!first) {
-                out.write('\t');
-            }
-            first = false;
-            out.write(value == null ? "\\N" : CopyWriter.escape(value.toString()));
-            return this;
-        }
-
-        void end() throws IOException {
-            out.write('\n');
         }
     }
 }

@@ -23,6 +23,8 @@ import io.qingliu.api.common.v1.OperatingState;
 import io.qingliu.api.project.v1.Change;
 import io.qingliu.api.project.v1.ChangeType;
 import io.qingliu.api.project.v1.Facility;
+import io.qingliu.api.project.v1.GetFacilityRequest;
+import io.qingliu.api.project.v1.FundingSource;
 import io.qingliu.api.project.v1.ImportProjectsRequest;
 import io.qingliu.api.project.v1.ImportProjectsResponse;
 import io.qingliu.api.project.v1.Project;
@@ -81,18 +83,29 @@ class ProjectImportTest {
         assertEquals(90, townships.size());
     }
 
-    /** A new township sewage plant: the entry for position {@code i}, at the i-th township (cycling). */
+    /**
+     * A new township sewage plant: the entry for position {@code i}, at the i-th township (cycling).
+     * Every fifth has every optional field too (a fractional capacity, funding, a responsible unit,
+     * notes with a tab and a line break), so that each column's form is written and read back.
+     */
     private static ProjectImportEntry entry(String plan, int i) {
         List<String> codes = new ArrayList<>(townships.keySet());
         String code = codes.get(i % codes.size());
         String town = townships.get(code);
+        Project.Builder project = Project.newBuilder().setDisplayName(String.format("%s污水处理厂新建工程 #%04d", town, i))
+                .setKind(ProjectKind.PROJECT_KIND_NEW_BUILD).setPlanCode(plan)
+                .setCapacityAfterTonnesPerDay(200 + i % 7 * 100)
+                .setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A)
+                .setPlannedStartDate(date(2018, 10, 1)).setPlannedCompletionDate(date(2019, 12, 31))
+                .setInvestmentFen(3_000_000_00L);
+        if (i % 5 == 0) {
+            project.setCapacityAfterTonnesPerDay(1234.5 + i % 7).setPlannedCommissioningDate(date(2020, 3, 31))
+                    .addFundingSources(FundingSource.newBuilder().setSource("中央预算内投资").setAmountFen(1_000_000_00L))
+                    .addFundingSources(FundingSource.newBuilder().setSource("地方政府专项债券").setAmountFen(1_999_999_99L))
+                    .setResponsibleUnit(town + "人民政府").setNotes("第" + i + "项\t含污水管网\n二期另计");
+        }
         return ProjectImportEntry.newBuilder()
-                .setProject(Project.newBuilder().setDisplayName(String.format("%s污水处理厂新建工程 #%04d", town, i))
-                        .setKind(ProjectKind.PROJECT_KIND_NEW_BUILD).setPlanCode(plan)
-                        .setCapacityAfterTonnesPerDay(200 + i % 7 * 100)
-                        .setStandardAfter(DischargeStandard.DISCHARGE_STANDARD_GB18918_CLASS_1A)
-                        .setPlannedStartDate(date(2018, 10, 1)).setPlannedCompletionDate(date(2019, 12, 31))
-                        .setInvestmentFen(3_000_000_00L))
+                .setProject(project)
                 .setNewFacility(Facility.newBuilder().setDisplayName(town + "污水处理厂 #" + i)
                         .setType(FacilityType.FACILITY_TYPE_SEWAGE_TREATMENT_PLANT).setLocationCode(code)
                         .addServedDivisionCodes(code))
@@ -152,6 +165,10 @@ class ProjectImportTest {
             assertEquals(e.getNewFacility().getLocationCode(), p.getTownshipCode());
             assertEquals(e.getNewFacility().getLocationCode().substring(0, 6) + "000000", p.getCountyCode());
             assertEquals(e.getProject().getCapacityAfterTonnesPerDay(), p.getCapacityAfterTonnesPerDay());
+            assertEquals(e.getProject().getPlannedCommissioningDate(), p.getPlannedCommissioningDate());
+            assertEquals(e.getProject().getFundingSourcesList(), p.getFundingSourcesList());
+            assertEquals(e.getProject().getResponsibleUnit(), p.getResponsibleUnit());
+            assertEquals(e.getProject().getNotes(), p.getNotes());
         }
 
         List<Change> changes = ChangeFeedReader.readRange(stub, head, response.getLastSequence());
@@ -167,6 +184,11 @@ class ProjectImportTest {
             assertEquals(project.getProject().getFacility(), facility.getFacility().getName());
             assertEquals(OperatingState.OPERATING_STATE_PLANNED, facility.getFacility().getOperatingState());
             assertEquals(entries.get(i).getNewFacility().getDisplayName(), facility.getFacility().getDisplayName());
+            if (i % 100 == 0) {
+                assertEquals(facility.getFacility(), stub.getFacility(
+                        GetFacilityRequest.newBuilder().setName(facility.getFacility().getName()).build()),
+                        "the facility as stored is the facility the change log recorded, at " + i);
+            }
             assertEquals("test-admin", project.getActor());
         }
         // The columns beside each payload (written by binary COPY) say what the payload says.
