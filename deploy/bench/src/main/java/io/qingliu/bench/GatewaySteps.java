@@ -106,7 +106,13 @@ final class GatewaySteps implements AutoCloseable {
             // the gateway's own default, named so that the baseline surely reads the same pages
             env.put("QINGLIU_GATEWAY_EXPORT_PAGE_SIZE", String.valueOf(exportPageSize));
             env.put("QINGLIU_AUTH_PUBLIC_KEY_LOCATION", b.auth.publicKeyLocation());
-            gateway = new ServiceProcess("gateway", List.of(HEAP, "-Xlog:gc:file=" + gcLog.toAbsolutePath() + ":uptime"),
+            List<String> jvm = new ArrayList<>(List.of(HEAP, "-Xlog:gc:file=" + gcLog.toAbsolutePath() + ":uptime"));
+            // Extra JVM options (a profile, a setting as -D...): BENCH_GATEWAY_JAVA_OPTS, like run's BENCH_SERVICE_JAVA_OPTS.
+            String extra = System.getenv().getOrDefault("BENCH_GATEWAY_JAVA_OPTS", "").strip();
+            if (!extra.isEmpty()) {
+                jvm.addAll(List.of(extra.split("\\s+")));
+            }
+            gateway = new ServiceProcess("gateway", jvm,
                     Path.of(jar), port, env, log, Path.of(b.str("gateway-pid-file", "deploy/bench/.run/gateway.pid")));
         }
         ziyangPlanFile = Path.of(b.str("ziyang-plan", "capacity-service/src/main/resources/plans/ziyang-2018-2020.json"));
