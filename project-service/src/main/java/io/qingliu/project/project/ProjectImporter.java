@@ -60,9 +60,11 @@ import org.postgresql.PGConnection;
  * ImportProjects: many new projects in one transaction, all or nothing unless told to skip the
  * invalid ones. The entries arrive spooled in a file (so the stream's size does not weigh on
  * memory) and are read a chunk at a time: the records they refer to are loaded in one query per
- * chunk, each entry is checked by the same rules as CreateProject, and the valid ones are
- * written by COPY. Their changes are encoded as they are checked, spooled, and written to the
- * change log at the end, when their number is known.
+ * chunk (on a second connection, {@link ImportLookups}), each entry is checked by the same rules
+ * as CreateProject, and the valid ones are written by binary COPY on the transaction's connection
+ * by a writer thread, while the next chunk is checked. Their changes are encoded as they are
+ * checked, spooled, and written to the change log at the end, when their number is known. Each
+ * import logs where its time went (checking, waiting for the writer, each COPY, the change log).
  */
 @ApplicationScoped
 public class ProjectImporter {
