@@ -49,6 +49,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -508,7 +509,7 @@ public final class Bench {
                 Report.ratio(ratio), ">= 0.30", ratio >= 0.3));
         report.note(Report.f("COPY baseline copies the service's own rows (CSV) into %s, %d times (median; project COPY %s s); "
                 + "facility COPY first, untimed in the ratio: %.2f s, %s rows/s", copyDb, COPY_BASELINE_RUNS,
-                java.util.Arrays.toString(java.util.Arrays.stream(projectSecs).map(x -> Math.round(x * 100) / 100.0).toArray()),
+                Arrays.toString(Arrays.stream(projectSecs).map(x -> Math.round(x * 100) / 100.0).toArray()),
                 copyFacilitySecs, Report.n0(projectCount / copyFacilitySecs)));
     }
 
@@ -516,7 +517,7 @@ public final class Bench {
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 

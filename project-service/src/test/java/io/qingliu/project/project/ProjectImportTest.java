@@ -210,7 +210,7 @@ class ProjectImportTest {
             throw new AssertionError(e);
         }
         // The facilities are readable like any other.
-        Facility last = stub.getFacility(io.qingliu.api.project.v1.GetFacilityRequest.newBuilder()
+        Facility last = stub.getFacility(GetFacilityRequest.newBuilder()
                 .setName(listed.get(999).getFacility()).build());
         assertEquals(changes.get(1998).getFacility(), last);
     }
