@@ -12,6 +12,7 @@ import static io.qingliu.kit.testing.StatusAssertions.assertStatus;
 import static io.qingliu.kit.testing.StatusAssertions.assertViolations;
 import static io.qingliu.kit.testing.StatusAssertions.errorInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -279,6 +280,41 @@ class ProjectImportTest {
                     "project " + i + " on the facility created just before it");
             assertEquals(created.get(i), changes.get(2 * i + 1).getProject());
         }
+    }
+
+    /**
+     * PostgreSQL refuses a chunk's COPY on the writer's thread (here a constraint the service does
+     * not know, added for the test and then dropped): the import fails, leaves nothing, and the
+     * next import, on the same pool, goes through.
+     */
+    @Test
+    void aCopyRefusedByPostgreSQLFailsTheImportAndLeavesNothing() throws Exception {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 4500);
+        entries.set(2500, withProject(entries.get(2500), p -> p.setDisplayName("refused by the database #2500")));
+        long head = ChangeFeedReader.currentHead(stub);
+        long facilitiesBefore = countFacilities();
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE project ADD CONSTRAINT test_refused_name "
+                    + "CHECK (display_name NOT LIKE 'refused by the database%') NOT VALID");
+        }
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> importProjects(messages(entries, 1000, m -> m)));
+            assertEquals(Status.Code.INTERNAL, e.getStatus().getCode(), e.getStatus().toString());
+        } finally {
+            try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE project DROP CONSTRAINT test_refused_name");
+            }
+        }
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
+        assertEquals(facilitiesBefore, countFacilities(), "no facility of the failed import stays");
+
+        String again = plan();
+        ImportProjectsResponse response = importProjects(messages(entries(again, 2500), 1000, m -> m));
+        assertEquals(2500, response.getCreatedCount());
+        assertEquals(2500, projectsOfPlan(stub, again).size());
     }
 
     /**
