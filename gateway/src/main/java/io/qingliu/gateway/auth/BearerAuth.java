@@ -27,7 +27,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * <p>The gateway checks only who the caller is; what the caller may do is the services' to say,
  * from the same token, which every call made for the request carries ({@link RequestCaller}).
  * It runs before route matching and before the JAX-RS body is read; an oversized body is refused
- * earlier still, by {@code http/BodyLimit}.
+ * earlier still, by {@code http/BodyLimit}. The standard Get routes, served below JAX-RS by
+ * {@code http/GetRoutes}, make the same check with the same answers.
  */
 @Singleton
 public class BearerAuth {
@@ -64,7 +65,7 @@ public class BearerAuth {
     }
 
     /** 401 with the verifier's reason and message, and the Bearer challenge. */
-    static Response unauthenticated(ApiException e) {
+    public static Response unauthenticated(ApiException e) {
         return ApiError.withBearerChallenge(ApiError.of(e.code(), e.reason(), e.getMessage(), e.metadata()), e.reason(),
                 e.getMessage());
     }

@@ -52,6 +52,14 @@ public class Calls {
         return new AsCaller(requestCaller.credentials());
     }
 
+    /**
+     * The calls of a caller whose token was verified outside JAX-RS, where there is no request
+     * scope (the event-loop routes of {@code http/GetRoutes}).
+     */
+    public AsCaller as(CallCredentials credentials) {
+        return new AsCaller(credentials);
+    }
+
     /** A call that changes nothing: safe to repeat. */
     public <S extends AbstractStub<S>, T> T read(Service service, S stub, Function<S, T> call) {
         return forCaller().read(service, stub, call);

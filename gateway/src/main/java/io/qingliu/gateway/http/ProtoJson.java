@@ -62,13 +62,22 @@ public final class ProtoJson {
     /** 200 with the message as JSON and, for a resource that has one, its etag as {@code ETag}. */
     public static Response ok(Message message) {
         Response.ResponseBuilder response = Response.ok(print(message), MediaType.APPLICATION_JSON_TYPE);
+        String etag = etag(message);
+        if (etag != null) {
+            response.header(HttpHeaders.ETAG, etag);
+        }
+        return response.build();
+    }
+
+    /** The {@code ETag} header of a resource that has an etag (quoted), null for other messages. */
+    public static String etag(Message message) {
         FieldDescriptor etag = message.getDescriptorForType().findFieldByName("etag");
         if (etag != null && etag.getType() == FieldDescriptor.Type.STRING) {
             String value = (String) message.getField(etag);
             if (!value.isEmpty()) {
-                response.header(HttpHeaders.ETAG, '"' + value + '"');
+                return '"' + value + '"';
             }
         }
-        return response.build();
+        return null;
     }
 }

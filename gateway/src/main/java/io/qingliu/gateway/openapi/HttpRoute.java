@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param variables  each path parameter: its name and what it is, for the description
  * @param body       the rule's body: empty (none), {@code *} (the whole request) or a field name
  */
-record HttpRoute(MethodDescriptor method, String verb, String path, List<String> pathFields,
+public record HttpRoute(MethodDescriptor method, String verb, String path, List<String> pathFields,
         Map<String, String> variables, String body) {
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z0-9_.]+)(?:=([^}]+))?}");
@@ -42,7 +42,7 @@ record HttpRoute(MethodDescriptor method, String verb, String path, List<String>
     }
 
     /** Every binding of every annotated method (additional bindings included). */
-    static List<HttpRoute> all() {
+    public static List<HttpRoute> all() {
         List<HttpRoute> routes = new ArrayList<>();
         for (ServiceDescriptor service : services()) {
             for (MethodDescriptor method : service.getMethods()) {

@@ -2,7 +2,6 @@ package io.qingliu.gateway.plan;
 
 import io.qingliu.api.capacity.v1.CapacityServiceGrpc.CapacityServiceBlockingStub;
 import io.qingliu.api.capacity.v1.GetPlanProgressRequest;
-import io.qingliu.api.capacity.v1.GetPlanRequest;
 import io.qingliu.api.capacity.v1.ListPlansRequest;
 import io.qingliu.gateway.downstream.Calls;
 import io.qingliu.gateway.downstream.Service;
@@ -31,7 +30,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Plans (capacity-service's GetPlan, ListPlans, GetPlanProgress). */
+/** Plans (capacity-service's ListPlans, GetPlanProgress and writes; GetPlan is one of {@code http/GetRoutes}). */
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
@@ -45,14 +44,6 @@ public class PlanResource {
 
     @Inject
     Calls calls;
-
-    @GET
-    @Path("/{plan}")
-    @Operation(summary = "GetPlan: one plan with its targets and coverage goals")
-    public Uni<Response> get(@PathParam("plan") String plan) {
-        var request = GetPlanRequest.newBuilder().setName("plans/" + plan).build();
-        return calls.readAsync(Service.CAPACITY, capacityAsync, s -> s.getPlan(request)).map(ProtoJson::ok);
-    }
 
     /** ListPlansRequest has no filter nor order (plans come ordered by code). */
     @GET

@@ -1,6 +1,5 @@
 package io.qingliu.gateway.registry;
 
-import io.qingliu.api.project.v1.GetDivisionRequest;
 import io.qingliu.api.project.v1.ListDivisionsRequest;
 import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
 import io.qingliu.gateway.downstream.Calls;
@@ -26,7 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Divisions (project-service's GetDivision, ListDivisions). */
+/** Divisions (project-service's ListDivisions, UpdateDivision; GetDivision is one of {@code http/GetRoutes}). */
 @Path("/api/v1/divisions")
 @Produces(MediaType.APPLICATION_JSON)
 public class DivisionResource {
@@ -40,14 +39,6 @@ public class DivisionResource {
 
     @Inject
     Calls calls;
-
-    @GET
-    @Path("/{division}")
-    @Operation(summary = "GetDivision: one division by its 12-digit code")
-    public Uni<Response> get(@PathParam("division") String division) {
-        var request = GetDivisionRequest.newBuilder().setName("divisions/" + division).build();
-        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getDivision(request)).map(ProtoJson::ok);
-    }
 
     @GET
     @Operation(summary = "ListDivisions: one page of divisions")

@@ -1,6 +1,5 @@
 package io.qingliu.gateway.registry;
 
-import io.qingliu.api.project.v1.GetFacilityRequest;
 import io.qingliu.api.project.v1.ListFacilitiesRequest;
 import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
 import io.qingliu.gateway.downstream.Calls;
@@ -30,7 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Facilities (project-service's GetFacility, ListFacilities). */
+/** Facilities (project-service's ListFacilities and writes; GetFacility is one of {@code http/GetRoutes}). */
 @Path("/api/v1/facilities")
 @Produces(MediaType.APPLICATION_JSON)
 public class FacilityResource {
@@ -44,14 +43,6 @@ public class FacilityResource {
 
     @Inject
     Calls calls;
-
-    @GET
-    @Path("/{facility}")
-    @Operation(summary = "GetFacility: one facility by its id")
-    public Uni<Response> get(@PathParam("facility") String facility) {
-        var request = GetFacilityRequest.newBuilder().setName("facilities/" + facility).build();
-        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getFacility(request)).map(ProtoJson::ok);
-    }
 
     @GET
     @Operation(summary = "ListFacilities: one page of facilities")

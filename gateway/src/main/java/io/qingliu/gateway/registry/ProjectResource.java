@@ -1,6 +1,5 @@
 package io.qingliu.gateway.registry;
 
-import io.qingliu.api.project.v1.GetProjectRequest;
 import io.qingliu.api.project.v1.ListProjectsRequest;
 import io.qingliu.api.project.v1.MutinyProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
@@ -33,7 +32,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Projects (project-service's GetProject, ListProjects). */
+/** Projects (project-service's ListProjects, history and writes; GetProject is one of {@code http/GetRoutes}). */
 @Path("/api/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectResource {
@@ -47,14 +46,6 @@ public class ProjectResource {
 
     @Inject
     Calls calls;
-
-    @GET
-    @Path("/{project}")
-    @Operation(summary = "GetProject: one project by its id")
-    public Uni<Response> get(@PathParam("project") String projectId) {
-        var request = GetProjectRequest.newBuilder().setName("projects/" + projectId).build();
-        return calls.readAsync(Service.PROJECT, projectAsync, s -> s.getProject(request)).map(ProtoJson::ok);
-    }
 
     @GET
     @Operation(summary = "ListProjects: one page of projects")
