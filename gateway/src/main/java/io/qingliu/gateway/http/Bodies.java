@@ -91,18 +91,27 @@ public final class Bodies {
         return etag != null ? etag : queryParameter;
     }
 
-    /** The etag an {@code If-Match} header carries, without its quotes; null when absent. */
+    /**
+     * The etag an {@code If-Match} header carries, in the services' form (an RFC 7232 entity-tag,
+     * quotes included: what {@code ETag} and the body's {@code etag} say); null when absent or
+     * {@code *} (any version: no check). Lenient with what clients make of it: a weak tag's
+     * {@code W/} is dropped, an unquoted value is quoted, and a quoted copy of the body's already
+     * quoted etag loses its extra quotes.
+     */
     public static String ifMatch(String header) {
-        if (header == null || header.isBlank()) {
+        if (header == null || header.isBlank() || header.trim().equals("*")) {
             return null;
         }
         String etag = header.trim();
         if (etag.startsWith("W/")) {
             etag = etag.substring(2);
         }
-        if (etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-            etag = etag.substring(1, etag.length() - 1);
+        if (etag.length() >= 4 && etag.startsWith("\"\"") && etag.endsWith("\"\"")) {
+            return etag.substring(1, etag.length() - 1);
         }
-        return etag;
+        if (etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag;
+        }
+        return '"' + etag + '"';
     }
 }

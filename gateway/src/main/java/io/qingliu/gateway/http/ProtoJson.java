@@ -77,13 +77,17 @@ public final class ProtoJson {
         return response.build();
     }
 
-    /** The {@code ETag} header of a resource that has an etag (quoted), null for other messages. */
+    /**
+     * The {@code ETag} header of a resource that has an etag, null for other messages. The
+     * services' etags are quoted already (AIP-154 follows RFC 7232: {@code "3"}), so the header
+     * is the etag as it is, and {@code If-Match} sends it back unchanged ({@link Bodies#ifMatch}).
+     */
     public static String etag(Message message) {
         FieldDescriptor etag = message.getDescriptorForType().findFieldByName("etag");
         if (etag != null && etag.getType() == FieldDescriptor.Type.STRING) {
             String value = (String) message.getField(etag);
             if (!value.isEmpty()) {
-                return '"' + value + '"';
+                return value.endsWith("\"") ? value : '"' + value + '"';
             }
         }
         return null;

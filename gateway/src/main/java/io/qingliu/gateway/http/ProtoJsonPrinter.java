@@ -21,8 +21,9 @@ import java.util.function.Function;
  * printer writes (compact; fields without presence always written, in field-number order; enums
  * by name, 64-bit integers as strings, timestamps in RFC 3339, strings escaped as Gson escapes
  * them), at a fraction of its cost: JsonFormat sorts each message's fields into a TreeMap, makes
- * a Gson writer per string and a date formatter per timestamp, a fifth of the gateway's CPU on a
- * GET of a project. Each message type's fields are listed once. The well-known types other than
+ * a Gson writer per string and a date formatter per timestamp (a fifth of the gateway's Java
+ * samples on a GET of a project, JFR); this one lists each message type's fields once, and a GET
+ * costs the gateway 12-15 us of CPU less (of ~75, back to back on the same data). The well-known types other than
  * Timestamp, and messages with map fields, none of which the API's answers carry, are handed to
  * JsonFormat ({@code fallback}); {@code ProtoJsonPrinterTest} holds the two to the same output
  * over random messages of every type the services answer with.

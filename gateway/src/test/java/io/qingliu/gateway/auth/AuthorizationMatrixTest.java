@@ -488,12 +488,12 @@ class AuthorizationMatrixTest {
                 .post("/api/v1/facilities"));
         http("PATCH /api/v1/facilities/{facility}", c -> {
             Facility f = newPoint();
-            return () -> c.http().contentType(ContentType.JSON).header("If-Match", '"' + f.getEtag() + '"')
+            return () -> c.http().contentType(ContentType.JSON).header("If-Match", f.getEtag())
                     .body("{\"displayName\": \"" + f.getDisplayName() + "（改）\"}").patch("/api/v1/" + f.getName());
         });
         http("DELETE /api/v1/facilities/{facility}", c -> {
             Facility f = newPoint();
-            return () -> c.http().header("If-Match", '"' + f.getEtag() + '"').delete("/api/v1/" + f.getName());
+            return () -> c.http().header("If-Match", f.getEtag()).delete("/api/v1/" + f.getName());
         });
         http("GET /api/v1/projects/{project}", c -> () -> c.http().get("/api/v1/" + anyuesProject.getName()));
         http("GET /api/v1/projects", c -> () -> c.http().queryParam("pageSize", 5).get("/api/v1/projects"));
@@ -501,17 +501,17 @@ class AuthorizationMatrixTest {
                 .post("/api/v1/projects"));
         http("PATCH /api/v1/projects/{project}", c -> {
             Project project = newProject();
-            return () -> c.http().contentType(ContentType.JSON).header("If-Match", '"' + project.getEtag() + '"')
+            return () -> c.http().contentType(ContentType.JSON).header("If-Match", project.getEtag())
                     .body("{\"notes\": \"选址已定\"}").patch("/api/v1/" + project.getName());
         });
         http("DELETE /api/v1/projects/{project}", c -> {
             Project project = newProject();
-            return () -> c.http().header("If-Match", '"' + project.getEtag() + '"').delete("/api/v1/" + project.getName());
+            return () -> c.http().header("If-Match", project.getEtag()).delete("/api/v1/" + project.getName());
         });
         http("POST /api/v1/projects/{project}:transition", c -> {
             Project project = newProject();
             Date d = today();
-            return () -> c.http().contentType(ContentType.JSON).header("If-Match", '"' + project.getEtag() + '"')
+            return () -> c.http().contentType(ContentType.JSON).header("If-Match", project.getEtag())
                     .body("{\"state\": \"PROJECT_STATE_APPROVED\", \"effectiveDate\": {\"year\": %d, \"month\": %d, \"day\": %d}}"
                             .formatted(d.getYear(), d.getMonth(), d.getDay()))
                     .post("/api/v1/" + project.getName() + ":transition");
@@ -529,13 +529,13 @@ class AuthorizationMatrixTest {
         });
         http("PATCH /api/v1/plans/{plan}", c -> {
             Plan made = newPlan();
-            return () -> c.http().contentType(ContentType.JSON).header("If-Match", '"' + made.getEtag() + '"')
+            return () -> c.http().contentType(ContentType.JSON).header("If-Match", made.getEtag())
                     .queryParam("updateMask", "displayName").body("{\"displayName\": \"安岳县测试计划（修订）\"}")
                     .patch("/api/v1/" + made.getName());
         });
         http("DELETE /api/v1/plans/{plan}", c -> {
             Plan made = newPlan();
-            return () -> c.http().header("If-Match", '"' + made.getEtag() + '"').delete("/api/v1/" + made.getName());
+            return () -> c.http().header("If-Match", made.getEtag()).delete("/api/v1/" + made.getName());
         });
         String goals = "/api/v1/" + goal;
         http("GET /api/v1/plans/{plan}/coverageGoals/{coverageGoal}:summarizeCoverage", c -> () -> c.http()

@@ -43,7 +43,7 @@ class PlanAndCoverageRoutesTest {
                 .body("areaCode", equalTo("512000000000"))
                 .body("startDate.year", equalTo(2018))
                 .body("coverageGoals.goalId", org.hamcrest.Matchers.hasItem(TOWN_GOAL));
-        assertEquals('"' + response.jsonPath().getString("etag") + '"', response.header("ETag"));
+        assertEquals(response.jsonPath().getString("etag"), response.header("ETag"));
     }
 
     @Test
