@@ -4,8 +4,8 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
 import io.grpc.stub.AbstractStub;
-import io.quarkus.grpc.stubs.ClientCalls;
-import io.smallrye.mutiny.Uni;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 
 /**
  * A stub for any unary method, named by its descriptor rather than generated for one service:
@@ -27,9 +27,8 @@ public final class MethodStub extends AbstractStub<MethodStub> {
         return new MethodStub(channel, options);
     }
 
-    /** One call of the method with this stub's options, answered where the transport answers (no worker thread). */
-    public <Q, R> Uni<R> unary(MethodDescriptor<Q, R> method, Q request) {
-        return ClientCalls.oneToOne(request, (message, observer) -> io.grpc.stub.ClientCalls.asyncUnaryCall(
-                getChannel().newCall(method, getCallOptions()), message, observer));
+    /** One call of the method with this stub's options (credentials, deadline), answered to the observer. */
+    public <Q, R> void call(MethodDescriptor<Q, R> method, Q request, StreamObserver<R> observer) {
+        ClientCalls.asyncUnaryCall(getChannel().newCall(method, getCallOptions()), request, observer);
     }
 }

@@ -139,9 +139,14 @@ public class GetRoutes {
             }
             Message request = route.request(context.pathParam(route.variable()));
             Downstream downstream = route.downstream();
-            calls.as(new BearerToken(token))
-                    .readAsync(downstream.service(), downstream.stub(), s -> s.unary(route.method(), request))
-                    .subscribe().with(answer -> ok(context, answer), failure -> send(context, error(failure)));
+            calls.as(new BearerToken(token)).readUnary(downstream.service(), downstream.stub(), route.method(), request,
+                    (answer, failure) -> {
+                        if (failure == null) {
+                            ok(context, answer);
+                        } else {
+                            send(context, error(failure));
+                        }
+                    });
         } catch (RuntimeException e) {
             send(context, ERRORS.unexpected(e));
         }

@@ -55,8 +55,11 @@ final class ProtoJsonPrinter {
     private final Function<Message, String> fallback;
     private final Map<Descriptor, Field[]> layouts = new ConcurrentHashMap<>();
 
-    /** One field: its descriptor and its {@code "jsonName":} prefix. */
-    private record Field(FieldDescriptor descriptor, String prefix) {
+    /**
+     * One field: its descriptor, its {@code "jsonName":} prefix, and what the descriptor would
+     * otherwise work out per message (whether it repeats, whether it has presence).
+     */
+    private record Field(FieldDescriptor descriptor, String prefix, boolean repeated, boolean presence) {
     }
 
     /** A message type this printer does not write itself: its fields are null. */
@@ -87,7 +90,7 @@ final class ProtoJsonPrinter {
         boolean first = true;
         for (Field field : fields) {
             FieldDescriptor fd = field.descriptor();
-            if (fd.isRepeated()) {
+            if (field.repeated()) {
                 if (!first) {
                     out.append(',');
                 }
@@ -101,7 +104,7 @@ final class ProtoJsonPrinter {
                     value(fd, message.getRepeatedField(fd, i), out);
                 }
                 out.append(']');
-            } else if (!fd.hasPresence() || message.hasField(fd)) {
+            } else if (!field.presence() || message.hasField(fd)) {
                 if (!first) {
                     out.append(',');
                 }
@@ -120,7 +123,7 @@ final class ProtoJsonPrinter {
         }
         List<Field> fields = new ArrayList<>();
         type.getFields().stream().sorted(Comparator.comparingInt(FieldDescriptor::getNumber))
-                .forEach(fd -> fields.add(new Field(fd, '"' + fd.getJsonName() + "\":")));
+                .forEach(fd -> fields.add(new Field(fd, '"' + fd.getJsonName() + "\":", fd.isRepeated(), fd.hasPresence())));
         return fields.toArray(Field[]::new);
     }
 
