@@ -141,10 +141,15 @@ public class GetRoutes {
             Downstream downstream = route.downstream();
             calls.as(new BearerToken(token)).readUnary(downstream.service(), downstream.stub(), route.method(), request,
                     (answer, failure) -> {
-                        if (failure == null) {
-                            ok(context, answer);
-                        } else {
-                            send(context, error(failure));
+                        try {
+                            if (failure == null) {
+                                ok(context, answer);
+                            } else {
+                                send(context, error(failure));
+                            }
+                        } catch (RuntimeException e) {
+                            // On the transport's thread: nobody else would answer the client.
+                            send(context, ERRORS.unexpected(e));
                         }
                     });
         } catch (RuntimeException e) {
@@ -157,12 +162,13 @@ public class GetRoutes {
         if (response.ended() || response.closed()) {
             return; // the client went away meanwhile
         }
+        String body = ProtoJson.print(answer); // before any header: a failure here is answered as an error
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         String etag = ProtoJson.etag(answer);
         if (etag != null) {
             response.putHeader(HttpHeaders.ETAG, etag);
         }
-        response.end(ProtoJson.print(answer));
+        response.end(body);
     }
 
     private static Response error(Throwable failure) {
