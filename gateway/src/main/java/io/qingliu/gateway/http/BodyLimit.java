@@ -105,7 +105,7 @@ public class BodyLimit {
     }
 
     /** Reads and drops the rest of the body, so that the client gets to read the answer. */
-    private static void drain(HttpServerRequest request, long limit) {
+    static void drain(HttpServerRequest request, long limit) {
         long[] dropped = {0};
         request.handler(chunk -> {
             dropped[0] += chunk.length();

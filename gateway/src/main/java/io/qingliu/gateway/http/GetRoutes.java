@@ -3,34 +3,20 @@ package io.qingliu.gateway.http;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
-import io.qingliu.api.capacity.v1.CapacityServiceGrpc;
-import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.gateway.auth.BearerAuth;
 import io.qingliu.gateway.downstream.Calls;
-import io.qingliu.gateway.downstream.DownstreamException;
-import io.qingliu.gateway.downstream.MethodStub;
-import io.qingliu.gateway.downstream.Service;
 import io.qingliu.gateway.openapi.HttpRoute;
-import io.qingliu.kit.auth.AuthInterceptor;
 import io.qingliu.kit.auth.BearerToken;
 import io.qingliu.kit.auth.TokenVerifier;
-import io.qingliu.kit.grpc.ApiException;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The standard Get methods (AIP-131: GetDivision, GetFacility, GetProject, GetPlan), the busiest
@@ -52,21 +38,16 @@ public class GetRoutes {
     /** After the body-size check ({@link BodyLimit}), before the JAX-RS routes. */
     static final int ORDER = RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT;
     private static final String API_ROOT = "/api/v1/";
-    private static final ErrorMappers ERRORS = new ErrorMappers();
 
     private final Calls calls;
     private final TokenVerifier verifier;
-    private final Map<String, Downstream> services;
-
-    /** A service the routes call: who it is to errors and retries, its channel, its methods. */
-    private record Downstream(Service service, MethodStub stub, ServiceDescriptor descriptor) {
-    }
+    private final Downstreams downstreams;
 
     /**
      * One route: the path's last segment is the resource's id, its name the collection's prefix
      * and the id ({@code projects/} + {@code 42}).
      */
-    private record GetRoute(String path, String variable, String namePrefix, Downstream downstream,
+    private record GetRoute(String path, String variable, String namePrefix, Downstreams.Downstream downstream,
             MethodDescriptor<Message, Message> method, Message prototype, FieldDescriptor name) {
 
         Message request(String id) {
@@ -74,15 +55,10 @@ public class GetRoutes {
         }
     }
 
-    GetRoutes(Calls calls, TokenVerifier verifier, @GrpcClient("project") Channel project,
-            @GrpcClient("capacity") Channel capacity) {
+    GetRoutes(Calls calls, TokenVerifier verifier, Downstreams downstreams) {
         this.calls = calls;
         this.verifier = verifier;
-        this.services = Map.of(
-                ProjectServiceGrpc.SERVICE_NAME,
-                new Downstream(Service.PROJECT, new MethodStub(project), ProjectServiceGrpc.getServiceDescriptor()),
-                CapacityServiceGrpc.SERVICE_NAME,
-                new Downstream(Service.CAPACITY, new MethodStub(capacity), CapacityServiceGrpc.getServiceDescriptor()));
+        this.downstreams = downstreams;
     }
 
     void install(@Observes Router router) {
@@ -106,90 +82,39 @@ public class GetRoutes {
             if (!standardGet) {
                 continue;
             }
-            Downstream downstream = services.get(binding.method().getService().getFullName());
-            if (downstream == null) {
-                throw new IllegalStateException(binding.method().getFullName() + " belongs to no service the gateway calls");
-            }
-            MethodDescriptor<Message, Message> method = method(downstream.descriptor(), binding);
-            Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
-                    .getMessagePrototype();
+            Downstreams.Downstream downstream = downstreams.of(binding);
+            MethodDescriptor<Message, Message> method = downstream.method(binding);
             String variable = binding.variables().keySet().iterator().next();
             routes.add(new GetRoute(binding.path().substring(0, variableAt) + ':' + variable, variable,
-                    binding.path().substring(API_ROOT.length(), variableAt), downstream, method, prototype, name));
+                    binding.path().substring(API_ROOT.length(), variableAt), downstream, method,
+                    Downstreams.prototype(method), name));
         }
         return routes;
     }
 
-    @SuppressWarnings("unchecked")
-    private static MethodDescriptor<Message, Message> method(ServiceDescriptor service, HttpRoute binding) {
-        String fullName = MethodDescriptor.generateFullMethodName(service.getName(), binding.method().getName());
-        return service.getMethods().stream().filter(m -> m.getFullMethodName().equals(fullName))
-                .map(m -> (MethodDescriptor<Message, Message>) m).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no gRPC method " + fullName));
-    }
-
     private void serve(RoutingContext context, GetRoute route) {
         try {
-            String token = AuthInterceptor.bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION));
-            try {
-                verifier.verify(token);
-            } catch (ApiException e) {
-                send(context, BearerAuth.unauthenticated(e));
+            String token = RouteAnswers.verifiedToken(context, verifier);
+            if (token == null) {
                 return;
             }
             Message request = route.request(context.pathParam(route.variable()));
-            Downstream downstream = route.downstream();
+            Downstreams.Downstream downstream = route.downstream();
             calls.as(new BearerToken(token)).readUnary(downstream.service(), downstream.stub(), route.method(), request,
                     (answer, failure) -> {
                         try {
                             if (failure == null) {
-                                ok(context, answer);
+                                RouteAnswers.ok(context, answer);
                             } else {
-                                send(context, error(failure));
+                                RouteAnswers.send(context, RouteAnswers.error(failure));
                             }
                         } catch (RuntimeException e) {
                             // On the transport's thread: nobody else would answer the client.
-                            send(context, ERRORS.unexpected(e));
+                            RouteAnswers.send(context, RouteAnswers.ERRORS.unexpected(e));
                         }
                     });
         } catch (RuntimeException e) {
-            send(context, ERRORS.unexpected(e));
+            RouteAnswers.send(context, RouteAnswers.ERRORS.unexpected(e));
         }
-    }
-
-    private static void ok(RoutingContext context, Message answer) {
-        HttpServerResponse response = context.response();
-        if (response.ended() || response.closed()) {
-            return; // the client went away meanwhile
-        }
-        String body = ProtoJson.print(answer); // before any header: a failure here is answered as an error
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        String etag = ProtoJson.etag(answer);
-        if (etag != null) {
-            response.putHeader(HttpHeaders.ETAG, etag);
-        }
-        response.end(body);
-    }
-
-    private static Response error(Throwable failure) {
-        if (failure instanceof DownstreamException e) {
-            return ERRORS.downstream(e);
-        }
-        return ERRORS.unexpected(failure instanceof RuntimeException e ? e : new IllegalStateException(failure));
-    }
-
-    /** An answer made for JAX-RS (the shared error writers), written here. */
-    private static void send(RoutingContext context, Response answer) {
-        HttpServerResponse response = context.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        response.setStatusCode(answer.getStatus());
-        answer.getStringHeaders().forEach((header, values) -> response.headers().add(header, values));
-        if (answer.getMediaType() != null && !response.headers().contains(HttpHeaders.CONTENT_TYPE)) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, answer.getMediaType().toString());
-        }
-        Object entity = answer.getEntity();
-        response.end(entity == null ? "" : entity.toString());
     }
 }

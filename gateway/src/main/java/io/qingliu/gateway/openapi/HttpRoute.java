@@ -47,7 +47,7 @@ public record HttpRoute(MethodDescriptor method, String verb, String path, List<
         for (ServiceDescriptor service : services()) {
             for (MethodDescriptor method : service.getMethods()) {
                 if (!method.getOptions().hasExtension(AnnotationsProto.http)) {
-                    continue; // streaming methods have no HTTP mapping
+                    continue;
                 }
                 HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
                 routes.add(of(method, rule));

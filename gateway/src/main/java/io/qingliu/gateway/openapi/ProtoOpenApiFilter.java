@@ -176,12 +176,26 @@ public class ProtoOpenApiFilter implements OASFilter {
         operation.setParameters(parameters);
 
         if (!route.body().isEmpty()) {
-            operation.setRequestBody(OASFactory.createRequestBody().required(true)
-                    .content(json(requestBody(route, input, schemas))));
+            var body = OASFactory.createRequestBody().required(true);
+            if (route.method().isClientStreaming()) {
+                // The schema is one line's: OpenAPI 3.1 has no way to say "a sequence of these".
+                body.description("The request messages, streamed: one JSON object per line (NDJSON), each an "
+                        + input.getFullName() + " as below; a malformed one is a 400 naming it (messages[3]...) "
+                        + "and nothing is imported.").content(ndjson(requestBody(route, input, schemas)));
+            } else {
+                body.content(json(requestBody(route, input, schemas)));
+            }
+            operation.setRequestBody(body);
         }
 
         APIResponse ok = OASFactory.createAPIResponse().description("OK: " + output.getFullName())
                 .content(json(schemas.message(output)));
+        if (route.method().isServerStreaming()) {
+            ok = OASFactory.createAPIResponse().description("OK: the response messages as they come, one JSON object "
+                    + "per line (NDJSON), each an " + output.getFullName() + " as below; an error after the first "
+                    + "line is a last line {\"error\": {...}} as the error answers write it")
+                    .content(ndjson(schemas.message(output)));
+        }
         if (output.findFieldByName("etag") != null) {
             ok.addHeader("ETag", OASFactory.createHeader().description("the resource's etag, quoted")
                     .schema(OASFactory.createSchema().addType(SchemaType.STRING)));
@@ -340,6 +354,10 @@ public class ProtoOpenApiFilter implements OASFilter {
 
     private static String sentence(String text) {
         return text.endsWith(".") ? text : text + ".";
+    }
+
+    private static Content ndjson(Schema schema) {
+        return OASFactory.createContent().addMediaType("application/x-ndjson", OASFactory.createMediaType().schema(schema));
     }
 
     private static Content json(Schema schema) {

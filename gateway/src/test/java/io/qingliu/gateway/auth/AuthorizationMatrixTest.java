@@ -56,6 +56,7 @@ import io.qingliu.api.project.v1.UpdateDivisionRequest;
 import io.qingliu.api.project.v1.UpdateFacilityRequest;
 import io.qingliu.api.project.v1.UpdateProjectRequest;
 import io.qingliu.api.project.v1.WatchChangesRequest;
+import io.qingliu.gateway.testing.StreamingHttp;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.gateway.testing.SuiteState;
@@ -142,6 +143,7 @@ class AuthorizationMatrixTest {
             http GET /api/v1/divisions/{division}                                       U     A      A      A    A     A
             http GET /api/v1/divisions                                                  U     A      A      A    A     A
             http PATCH /api/v1/divisions/{division}                                     U     D      A      D    D     A
+            http POST /api/v1/divisions:import                                          U     D      D      D    D     A
             http GET /api/v1/facilities/{facility}                                      U     A      A      A    A     A
             http GET /api/v1/facilities                                                 U     A      A      A    A     A
             http POST /api/v1/facilities                                                U     D      A      A    D     A
@@ -154,6 +156,8 @@ class AuthorizationMatrixTest {
             http DELETE /api/v1/projects/{project}                                      U     D      A      A    D     A
             http POST /api/v1/projects/{project}:transition                              U     D      A      A    D     A
             http GET /api/v1/projects/{project}/history                                 U     A      A      A    A     A
+            http POST /api/v1/projects:import                                           U     D      A      A    D     A
+            http GET /api/v1/changes:watch                                              U     A      A      A    A     A
             http GET /api/v1/plans/{plan}                                               U     A      A      A    A     A
             http GET /api/v1/plans                                                      U     A      A      A    A     A
             http GET /api/v1/plans/{plan}/progress                                      U     A      A      A    A     A
@@ -484,6 +488,30 @@ class AuthorizationMatrixTest {
                 .patch("/api/v1/divisions/" + ANYUE_VILLAGE));
         http("GET /api/v1/facilities/{facility}", c -> () -> c.http().get("/api/v1/" + anyuesPlant.getName()));
         http("GET /api/v1/facilities", c -> () -> c.http().queryParam("pageSize", 5).get("/api/v1/facilities"));
+        // The streaming methods: an import as one NDJSON line; the feed read to its first line, then hung up.
+        http("POST /api/v1/divisions:import", c -> () -> c.http().contentType("application/x-ndjson")
+                .body(line(ImportDivisionsRequest.newBuilder().setRole(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS)
+                        .setValidateOnly(true).setContent(com.google.protobuf.ByteString.copyFrom(ziyangList())).build()))
+                .post("/api/v1/divisions:import"));
+        http("POST /api/v1/projects:import", c -> () -> {
+            CreateProjectRequest one = projectRequest();
+            return c.http().contentType("application/x-ndjson").body(line(ImportProjectsRequest.newBuilder()
+                    .setRequestId(UUID.randomUUID().toString()).addEntries(ProjectImportEntry.newBuilder()
+                            .setProject(one.getProject()).setNewFacility(one.getNewFacility())).build()))
+                    .post("/api/v1/projects:import");
+        });
+        probes.put("http GET /api/v1/changes:watch", c -> () -> {
+            var response = StreamingHttp.lines("/api/v1/changes:watch?maxBatchSize=1", c.token, Duration.ofSeconds(30));
+            try (var lines = response.body()) {
+                return switch (response.statusCode()) {
+                    case 200 -> lines.findFirst().filter(l -> l.contains("\"changes\"")).map(l -> "A")
+                            .orElse("HTTP 200 without a batch of changes");
+                    case 401 -> "U";
+                    case 403 -> "D";
+                    default -> "HTTP " + response.statusCode() + " (" + String.join("\n", lines.toList()) + ")";
+                };
+            }
+        });
         http("POST /api/v1/facilities", c -> () -> c.http().contentType(ContentType.JSON).body(json(point()))
                 .post("/api/v1/facilities"));
         http("PATCH /api/v1/facilities/{facility}", c -> {
@@ -629,6 +657,16 @@ class AuthorizationMatrixTest {
     private static String json(Message message) {
         try {
             return JsonFormat.printer().print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A message as one NDJSON line, in UTF-8 (RestAssured sends a String only in types it knows). */
+    private static byte[] line(Message message) {
+        try {
+            return (JsonFormat.printer().omittingInsignificantWhitespace().print(message) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }

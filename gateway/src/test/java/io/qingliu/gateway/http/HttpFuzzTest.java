@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -22,26 +23,37 @@ import io.qingliu.api.common.v1.OperatingState;
 import io.qingliu.api.project.v1.CreateFacilityRequest;
 import io.qingliu.api.project.v1.CreateProjectRequest;
 import io.qingliu.api.project.v1.Division;
+import io.qingliu.api.project.v1.DivisionFileRole;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.GetDivisionRequest;
+import io.qingliu.api.project.v1.ImportDivisionsRequest;
+import io.qingliu.api.project.v1.ImportProjectsRequest;
 import io.qingliu.api.project.v1.UpdateDivisionRequest;
 import io.qingliu.api.project.v1.Project;
+import io.qingliu.api.project.v1.ProjectImportEntry;
 import io.qingliu.api.project.v1.ProjectKind;
 import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.api.project.v1.ProjectServiceGrpc.ProjectServiceBlockingStub;
 import io.qingliu.api.project.v1.ProjectState;
 import io.qingliu.api.project.v1.TransitionProjectRequest;
+import io.qingliu.gateway.testing.StreamingHttp;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.gateway.testing.SuiteState;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.qingliu.kit.testing.RequestFuzzer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,6 +87,7 @@ class HttpFuzzTest {
     private static final List<String> DIVISIONS = List.of(ANYUE_VILLAGE, "512021001000", "512021000000");
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z]+)\\}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final long seed = Long.getLong("fuzz.seed", 20181027L);
     private final int perRoute = Integer.getInteger("fuzz.requests", 24);
@@ -129,16 +142,16 @@ class HttpFuzzTest {
                 for (int i = 0; i < perRoute; i++) {
                     FuzzedRequest request = fuzz(route, real, bodies.get(route.key()), fuzzer);
                     String before = SuiteState.of(registry, capacity);
-                    Response response = request.send();
+                    Answer response = request.send(route.streamsAnswer());
                     sent++;
-                    int status = response.statusCode();
+                    int status = response.status();
                     statuses.merge(route.key() + " " + status, 1, Integer::sum);
                     String problem = problem(response);
                     if (problem == null && (status < 200 || status >= 300) && !before.equals(SuiteState.of(registry, capacity))) {
                         problem = "refused with " + status + ", but something changed";
                     }
                     if (problem != null) {
-                        failures.add(problem + ": " + request + " → " + shorten(response.asString()));
+                        failures.add(problem + ": " + request + " → " + shorten(response.text()));
                     }
                 }
             }
@@ -167,8 +180,8 @@ class HttpFuzzTest {
     }
 
     /** What is wrong with an answer, or null: a 5xx, or an error that is not an AIP-193 body of its status. */
-    private static String problem(Response response) {
-        int status = response.statusCode();
+    private static String problem(Answer response) {
+        int status = response.status();
         if (status >= 500) {
             return "answered " + status;
         }
@@ -178,7 +191,7 @@ class HttpFuzzTest {
             return null;
         }
         try {
-            JsonNode error = JSON.readTree(response.asByteArray()).path("error");
+            JsonNode error = JSON.readTree(response.body()).path("error");
             if (error.path("code").asInt() != status || error.path("status").asText().isEmpty()
                     || error.path("message").asText().isEmpty()) {
                 return status + " without an AIP-193 error of that code";
@@ -191,7 +204,11 @@ class HttpFuzzTest {
 
     // --- the routes, as the OpenAPI document lists them --------------------------------------------
 
-    record Route(String verb, String path, Set<String> query, boolean hasBody) {
+    /**
+     * @param streamsAnswer its 200 is a stream of lines ({@code WatchChanges}): read up to the
+     *                      status, then hung up, as the stream may never end
+     */
+    record Route(String verb, String path, Set<String> query, boolean hasBody, boolean streamsAnswer) {
         String key() {
             return verb + " " + path;
         }
@@ -208,7 +225,8 @@ class HttpFuzzTest {
                     query.add(p.path("name").asText());
                 }
             });
-            routes.add(new Route(op.getKey().toUpperCase(), path.getKey(), query, op.getValue().has("requestBody")));
+            routes.add(new Route(op.getKey().toUpperCase(), path.getKey(), query, op.getValue().has("requestBody"),
+                    op.getValue().path("responses").path("200").path("content").has(StreamRoutes.NDJSON)));
         }));
         return routes;
     }
@@ -225,6 +243,15 @@ class HttpFuzzTest {
                 .setEffectiveDate(com.google.type.Date.newBuilder().setYear(2019).setMonth(6).setDay(30)).build());
         bodies.put("PATCH /api/v1/divisions/{division}", Division.newBuilder().setBasin("沱江").build());
         bodies.put("POST /api/v1/plans", seedPlan());
+        // The imports, one message each (their bodies are NDJSON: one object is one line). The
+        // division list is one township of Lezhi that is already there, and only validated.
+        bodies.put("POST /api/v1/projects:import", ImportProjectsRequest.newBuilder().addEntries(ProjectImportEntry
+                .newBuilder().setProject(projectRequest().getProject()).setNewFacility(projectRequest().getNewFacility()))
+                .build());
+        bodies.put("POST /api/v1/divisions:import", ImportDivisionsRequest.newBuilder()
+                .setRole(DivisionFileRole.DIVISION_FILE_ROLE_DIVISIONS).setValidateOnly(true)
+                .setContent(ByteString.copyFromUtf8(
+                        "code,name,level,parent_code\n512022102000,回澜镇,township,512022000000\n")).build());
         bodies.put("PATCH /api/v1/plans/{plan}", Plan.newBuilder().setDisplayName("模糊测试计划（改）").build());
         return bodies;
     }
@@ -258,14 +285,59 @@ class HttpFuzzTest {
 
     // --- one fuzzed request --------------------------------------------------------------------------
 
+    /** An answer's status and body (none read of a stream that began). */
+    record Answer(int status, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
     record FuzzedRequest(String verb, String url, Map<String, String> headers, byte[] body, String bodyKind) {
-        Response send() {
+        Answer send(boolean streamsAnswer) {
+            if (streamsAnswer) {
+                return sendExpectingAStream();
+            }
             RequestSpecification request = given().urlEncodingEnabled(false);
             headers.forEach(request::header);
             if (body != null) {
                 request.body(body);
             }
-            return request.request(verb, url);
+            Response response = request.request(verb, url);
+            return new Answer(response.statusCode(), response.asByteArray());
+        }
+
+        /** The status, and the body only of an error: a stream that began (200) is hung up at once. */
+        private Answer sendExpectingAStream() {
+            HttpRequest.Builder request;
+            try {
+                request = HttpRequest.newBuilder(StreamingHttp.uri(url))
+                        .timeout(Duration.ofSeconds(30)).method(verb, body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+            } catch (IllegalArgumentException unsendable) {
+                return new Answer(400, ("{\"error\": {\"code\": 400, \"status\": \"INVALID_ARGUMENT\", \"message\": "
+                        + "\"the JDK's client refuses the URL\"}}").getBytes(StandardCharsets.UTF_8));
+            }
+            headers.forEach((name, value) -> {
+                try {
+                    request.header(name, value);
+                } catch (IllegalArgumentException unsendable) {
+                    // a header value the JDK's client will not send; RestAssured's would
+                }
+            });
+            request.header("Authorization", "Bearer " + AdminTokenByDefault.adminToken());
+            try {
+                var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (var stream = response.body()) {
+                    byte[] read = response.statusCode() == 200 ? new byte[0] : stream.readAllBytes();
+                    return new Answer(response.statusCode(), read);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override

@@ -11,6 +11,7 @@ import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import io.qingliu.api.capacity.v1.CapacityServiceProto;
 import io.qingliu.api.project.v1.ProjectServiceProto;
+import io.qingliu.gateway.testing.StreamingHttp;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -24,8 +25,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway follows the {@code google.api.http} mapping written in the protos: every unary
- * method has one, and a request to each mapped verb and path reaches a route of the gateway (the
+ * The gateway follows the {@code google.api.http} mapping written in the protos: every method
+ * has one (the streaming ones too), and a request to each mapped verb and path reaches a route of the gateway (the
  * answer may be the service's 400 or 404 for the made-up names used here, never the gateway's
  * "no such route" nor a 405). Nothing is changed: every write is refused by the service.
  */
@@ -42,18 +43,15 @@ class HttpMappingTest {
                 ProjectServiceProto.getDescriptor().findServiceByName("ProjectService"),
                 CapacityServiceProto.getDescriptor().findServiceByName("CapacityService"))) {
             for (MethodDescriptor method : service.getMethods()) {
-                boolean streaming = method.toProto().getClientStreaming() || method.toProto().getServerStreaming();
-                boolean mapped = method.getOptions().hasExtension(AnnotationsProto.http);
-                assertEquals(!streaming, mapped, method.getFullName() + ": unary methods, and only they, are mapped");
-                if (mapped) {
-                    checked.add(check(method.getName(), method.getOptions().getExtension(AnnotationsProto.http)));
-                }
+                assertTrue(method.getOptions().hasExtension(AnnotationsProto.http), method.getFullName() + " is not mapped");
+                checked.add(check(method.getName(), method.getOptions().getExtension(AnnotationsProto.http),
+                        method.isServerStreaming()));
             }
         }
-        assertEquals(26, checked.size(), checked.toString());
+        assertEquals(29, checked.size(), checked.toString());
     }
 
-    private static String check(String method, HttpRule rule) {
+    private static String check(String method, HttpRule rule, boolean streamsAnswer) {
         String verb = rule.getPatternCase().name().toLowerCase(java.util.Locale.ROOT);
         String template = switch (rule.getPatternCase()) {
             case GET -> rule.getGet();
@@ -64,6 +62,13 @@ class HttpMappingTest {
             default -> throw new AssertionError(method + ": unexpected pattern " + rule.getPatternCase());
         };
         String path = instantiate(template);
+        if (streamsAnswer) {
+            // An answer that may never end: its status is all that is read.
+            var response = StreamingHttp.lines(path, StreamingHttp.ADMIN, java.time.Duration.ofSeconds(10));
+            response.body().close();
+            assertEquals(200, response.statusCode(), method + " " + verb + " " + path);
+            return method + " " + verb.toUpperCase(java.util.Locale.ROOT) + " " + path + " " + response.statusCode();
+        }
         var request = given().contentType(ContentType.JSON);
         if (!rule.getBody().isEmpty()) {
             request.body("{}");

@@ -19,6 +19,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.qingliu.api.capacity.v1.CapacityServiceProto;
 import io.qingliu.api.project.v1.ProjectServiceProto;
+import io.qingliu.gateway.testing.StreamingHttp;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.kit.auth.Role;
@@ -27,6 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -192,6 +195,28 @@ class OpenApiContractTest {
                 .post("/api/v1/facilities"), 403);
     }
 
+    @Test
+    void theStreamingMethodsAreServedAsDocumented() {
+        JsonNode importing = document.path("paths").path("/api/v1/projects:import").path("post");
+        assertTrue(importing.at("/requestBody/content").has("application/x-ndjson"), importing.toString());
+        Response imported = given().contentType("application/x-ndjson").body("""
+                {"entries": [{"project": {"displayName": "雁南社区垃圾收集点三建设", "kind": "PROJECT_KIND_GARBAGE_COLLECTION"},
+                              "newFacility": {"displayName": "雁南社区垃圾收集点三", "type": "FACILITY_TYPE_GARBAGE_COLLECTION_POINT",
+                                              "locationCode": "512002001001"}}]}
+                """.getBytes(StandardCharsets.UTF_8)).post("/api/v1/projects:import");
+        served("post", "/api/v1/projects:import", imported);
+        served("post", "/api/v1/projects:import", given().contentType("application/x-ndjson").body("{\"entries\": 3}\n".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/projects:import"), 400);
+
+        var feed = StreamingHttp.lines("/api/v1/changes:watch?maxBatchSize=3", StreamingHttp.ADMIN, Duration.ofSeconds(10));
+        assertEquals(200, feed.statusCode());
+        try (var lines = feed.body()) {
+            String first = lines.iterator().next();
+            List<Error> errors = validate(responseSchema("get", "/api/v1/changes:watch", 200, "application/x-ndjson"), first);
+            assertTrue(errors.isEmpty(), "a line of the feed is not as documented: " + errors + "\n" + first);
+        }
+    }
+
     /** The validation itself can fail: a served body with a property too many, or a value of the wrong type, is refused. */
     @Test
     void aBodyUnlikeItsSchemaIsRefused() throws Exception {
@@ -225,14 +250,18 @@ class OpenApiContractTest {
 
     /** The schema the document gives for the operation's answer of that status, as application/json. */
     private JsonNode responseSchema(String verb, String path, int status) {
+        return responseSchema(verb, path, status, "application/json");
+    }
+
+    private JsonNode responseSchema(String verb, String path, int status, String mediaType) {
         JsonNode operation = document.path("paths").path(path).path(verb);
         assertTrue(operation.isObject(), "no " + verb + " " + path + " in the document");
         JsonNode response = operation.path("responses").path(String.valueOf(status));
         if (response.has("$ref")) {
             response = document.at(response.get("$ref").asText().substring(1));
         }
-        JsonNode schema = response.path("content").path("application/json").path("schema");
-        assertTrue(schema.isObject(), verb + " " + path + " documents no JSON body for " + status);
+        JsonNode schema = response.path("content").path(mediaType).path("schema");
+        assertTrue(schema.isObject(), verb + " " + path + " documents no " + mediaType + " body for " + status);
         return schema;
     }
 

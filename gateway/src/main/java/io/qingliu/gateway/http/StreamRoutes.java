@@ -1,0 +1,441 @@
+package io.qingliu.gateway.http;
+
+import com.google.protobuf.Message;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.qingliu.gateway.downstream.DownstreamException;
+import io.qingliu.gateway.downstream.Redial;
+import io.qingliu.gateway.openapi.HttpRoute;
+import io.qingliu.kit.auth.BearerToken;
+import io.qingliu.kit.auth.TokenVerifier;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The streaming methods over HTTP, as their {@code google.api.http} bindings place them, streamed
+ * end to end: the gateway holds one message at a time, never a whole import or feed.
+ *
+ * <ul>
+ * <li>A client-streaming method ({@code ImportProjects}, {@code ImportDivisions}; {@code post},
+ * {@code body: "*"}) takes its request messages as JSON objects one after another, a line each
+ * (NDJSON, {@value #NDJSON}) or separated by any whitespace. Each object is parsed as soon as it
+ * is in ({@link JsonObjectStream}) and sent on the call; the body is read no faster than the
+ * service takes the messages (gRPC flow control pauses the HTTP request). The answer is the
+ * method's response, as for a unary call. A malformed object is a 400 naming it
+ * ({@code messages[3].entries[0].project.kind}) and cancels the call, so the service imports
+ * nothing of it, as it does for every other failure: the imports are all or nothing.</li>
+ * <li>A server-streaming method ({@code WatchChanges}; {@code get}) takes its request from the
+ * query parameters (JSON names, as for other GETs) and answers {@value #NDJSON}: each response
+ * message on a line of its own, as the service sends it, written no faster than the client reads.
+ * An error before the first message is an ordinary AIP-193 answer; one after it (the stream has
+ * begun with 200) is a last line {@code {"error": {...}}} in the same form.</li>
+ * </ul>
+ *
+ * <p>These routes run before the body-size limit ({@link BodyLimit}): an import is bounded per
+ * message ({@code qingliu.gateway.stream-message-limit}) and by the service's own upload limits,
+ * not by the limit on an ordinary request body.
+ */
+@ApplicationScoped
+public class StreamRoutes {
+
+    static final String NDJSON = "application/x-ndjson";
+    /** Before {@link BodyLimit} (order -3), which would refuse an import's body by its size. */
+    static final int ORDER = BodyLimit.ORDER - 1;
+    /**
+     * A feed answers its first message at once when it has changes to catch up, and its refusals
+     * (a bad parameter, a role) at once too; when it is caught up, its first message is the
+     * heartbeat 30 s later. After this long without either, the 200 is sent without waiting.
+     */
+    private static final long FIRST_MESSAGE_WAIT_MS = 300;
+
+    private final TokenVerifier verifier;
+    private final Downstreams downstreams;
+    private final Redial redial;
+    private final Duration uploadDeadline;
+    private final Duration watchMaxDuration;
+    private final long messageLimit;
+
+    /** One bound streaming method: its path, the service and gRPC method, an empty request. */
+    private record StreamRoute(HttpRoute binding, Downstreams.Downstream downstream,
+            MethodDescriptor<Message, Message> method, Message prototype) {
+    }
+
+    StreamRoutes(TokenVerifier verifier, Downstreams downstreams, Redial redial,
+            @ConfigProperty(name = "qingliu.gateway.upload-deadline") Duration uploadDeadline,
+            @ConfigProperty(name = "qingliu.gateway.watch-max-duration") Duration watchMaxDuration,
+            @ConfigProperty(name = "qingliu.gateway.stream-message-limit") MemorySize messageLimit) {
+        this.verifier = verifier;
+        this.downstreams = downstreams;
+        this.redial = redial;
+        this.uploadDeadline = uploadDeadline;
+        this.watchMaxDuration = watchMaxDuration;
+        this.messageLimit = messageLimit.asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        for (HttpRoute binding : HttpRoute.all()) {
+            var method = binding.method();
+            if (!method.isClientStreaming() && !method.isServerStreaming()) {
+                continue;
+            }
+            Downstreams.Downstream downstream = downstreams.of(binding);
+            MethodDescriptor<Message, Message> grpcMethod = downstream.method(binding);
+            StreamRoute route = new StreamRoute(binding, downstream, grpcMethod, Downstreams.prototype(grpcMethod));
+            String path = literally(binding.path());
+            boolean literalPath = binding.variables().isEmpty();
+            if (method.isClientStreaming() && !method.isServerStreaming() && literalPath
+                    && binding.verb().equals("post") && binding.body().equals("*")) {
+                router.routeWithRegex(HttpMethod.POST, path).order(ORDER).handler(context -> upload(context, route));
+            } else if (method.isServerStreaming() && !method.isClientStreaming() && literalPath
+                    && binding.verb().equals("get")) {
+                router.routeWithRegex(HttpMethod.GET, path).order(ORDER).handler(context -> watch(context, route));
+            } else {
+                throw new IllegalStateException(method.getFullName() + ": a streaming method bound as the gateway "
+                        + "cannot serve it (" + binding.verb() + " " + binding.path() + ", body " + binding.body() + ")");
+            }
+        }
+    }
+
+    /**
+     * A path as a regular expression that matches it literally (Vert.x would read {@code :import}
+     * as a path parameter), with its colons also as a client may percent-encode them.
+     */
+    static String literally(String path) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : path.split(":", -1)) {
+            regex.append(regex.isEmpty() ? "" : "(?::|%3[aA])").append(Pattern.quote(part));
+        }
+        return regex.toString();
+    }
+
+    private void upload(RoutingContext context, StreamRoute route) {
+        String token = RouteAnswers.verifiedToken(context, verifier);
+        if (token == null) {
+            BodyLimit.drain(context.request(), messageLimit);
+            return;
+        }
+        new Upload(context, route, call(route, token, uploadDeadline)).start();
+    }
+
+    private void watch(RoutingContext context, StreamRoute route) {
+        String token = RouteAnswers.verifiedToken(context, verifier);
+        if (token == null) {
+            return;
+        }
+        Message request;
+        try {
+            request = Bodies.parse(queryAsJson(context, route), route.prototype().newBuilderForType(), "").build();
+        } catch (InvalidParameterException e) {
+            RouteAnswers.send(context, RouteAnswers.error(e));
+            return;
+        }
+        new Watch(context, route, call(route, token, watchMaxDuration)).start(request);
+    }
+
+    private ClientCall<Message, Message> call(StreamRoute route, String token, Duration deadline) {
+        return route.downstream().channel().newCall(route.method(), CallOptions.DEFAULT
+                .withCallCredentials(new BearerToken(token)).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * The query parameters that name fields of the request (by JSON name), as a JSON object for
+     * {@link Bodies#parse}: gRPC-JSON reads numbers and booleans from strings too, and a value of
+     * the wrong type is a 400 naming the parameter. Others are ignored, as on every route.
+     */
+    private static String queryAsJson(RoutingContext context, StreamRoute route) {
+        StringBuilder json = new StringBuilder("{");
+        for (var field : route.prototype().getDescriptorForType().getFields()) {
+            String value = context.request().getParam(field.getJsonName());
+            if (value == null || field.isRepeated()
+                    || field.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                continue;
+            }
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(field.getJsonName()).append("\":");
+            appendString(json, value);
+        }
+        return json.append('}').toString();
+    }
+
+    private static void appendString(StringBuilder json, String value) {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        json.append('"');
+    }
+
+    private DownstreamException failure(StreamRoute route, Status status, Metadata trailers) {
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            redial.unavailable(route.downstream().service());
+        }
+        return new DownstreamException(route.downstream().service(), status.asRuntimeException(trailers));
+    }
+
+    /**
+     * One upload. The HTTP side (the request's chunks, the answer) and the call's methods run on
+     * the request's event loop; the call's listener, on the transport's thread, hands over to it.
+     */
+    private final class Upload extends ClientCall.Listener<Message> {
+
+        private final RoutingContext context;
+        private final StreamRoute route;
+        private final ClientCall<Message, Message> call;
+        private final HttpServerRequest request;
+        private final Context loop;
+        private final JsonObjectStream objects = new JsonObjectStream(messageLimit);
+        /** The service's answer; set before onClose, read after it on the loop. */
+        private volatile Message answer;
+        /** Answered (or abandoned): the call is over, the rest of the body is dropped. */
+        private boolean over;
+
+        Upload(RoutingContext context, StreamRoute route, ClientCall<Message, Message> call) {
+            this.context = context;
+            this.route = route;
+            this.call = call;
+            this.request = context.request();
+            this.loop = context.vertx().getOrCreateContext();
+        }
+
+        void start() {
+            if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+                context.response().writeContinue(); // the token passed: the client may send the body
+            }
+            call.start(this, new Metadata());
+            call.request(1);
+            request.handler(this::chunk);
+            request.endHandler(end -> end());
+            request.exceptionHandler(e -> abandon("the HTTP request failed: " + e.getMessage()));
+            context.response().closeHandler(closed -> abandon("the HTTP client went away"));
+            request.resume();
+        }
+
+        private void chunk(Buffer chunk) {
+            if (over) {
+                return;
+            }
+            try {
+                objects.feed(chunk.getBytes(), (json, position) -> call.sendMessage(
+                        Bodies.parse(json, route.prototype().newBuilderForType(), JsonObjectStream.field(position)).build()));
+                if (!call.isReady()) {
+                    request.pause(); // resumed by onReady, when the service has taken what was sent
+                }
+            } catch (RuntimeException e) {
+                refuse(RouteAnswers.error(e));
+            }
+        }
+
+        private void end() {
+            if (over) {
+                return;
+            }
+            try {
+                objects.end();
+                if (objects.objects() == 0) {
+                    throw new InvalidParameterException("body", "is required: the request messages as JSON objects, "
+                            + "a line each");
+                }
+            } catch (InvalidParameterException e) {
+                refuse(RouteAnswers.error(e));
+                return;
+            }
+            call.halfClose();
+        }
+
+        /** The gateway refuses the body: the call is cancelled, so the service keeps nothing of it. */
+        private void refuse(Response error) {
+            over = true;
+            call.cancel("the gateway refused the HTTP request's body", null);
+            RouteAnswers.send(context, error);
+            dropTheRest();
+        }
+
+        private void abandon(String why) {
+            if (!over) {
+                over = true;
+                call.cancel(why, null);
+            }
+        }
+
+        /** After the answer, the rest of the body is read and dropped, so that the client, still sending, reads it. */
+        private void dropTheRest() {
+            if (!request.isEnded()) {
+                BodyLimit.drain(request, messageLimit);
+                request.resume();
+            }
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            answer = message;
+        }
+
+        @Override
+        public void onReady() {
+            loop.runOnContext(v -> {
+                if (!over && call.isReady()) {
+                    request.resume();
+                }
+            });
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            loop.runOnContext(v -> {
+                if (over) {
+                    return;
+                }
+                over = true;
+                try {
+                    if (status.isOk() && answer != null) {
+                        RouteAnswers.ok(context, answer);
+                    } else {
+                        RouteAnswers.send(context, RouteAnswers.error(status.isOk()
+                                ? new IllegalStateException(route.method().getFullMethodName() + " closed without an answer")
+                                : failure(route, status, trailers)));
+                    }
+                } catch (RuntimeException e) {
+                    RouteAnswers.send(context, RouteAnswers.error(e));
+                }
+                dropTheRest(); // the service may refuse before the body has ended (a role, a size limit)
+            });
+        }
+    }
+
+    /** One watch: the call's messages written as lines, the next one requested when the last is written. */
+    private final class Watch extends ClientCall.Listener<Message> {
+
+        private final RoutingContext context;
+        private final StreamRoute route;
+        private final ClientCall<Message, Message> call;
+        private final HttpServerResponse response;
+        private final Context loop;
+        private long firstMessageTimer = -1;
+        /** The 200 and the headers are out: what follows is lines. */
+        private boolean begun;
+        private boolean over;
+
+        Watch(RoutingContext context, StreamRoute route, ClientCall<Message, Message> call) {
+            this.context = context;
+            this.route = route;
+            this.call = call;
+            this.response = context.response();
+            this.loop = context.vertx().getOrCreateContext();
+        }
+
+        void start(Message request) {
+            call.start(this, new Metadata());
+            call.sendMessage(request);
+            call.halfClose();
+            call.request(1);
+            firstMessageTimer = context.vertx().setTimer(FIRST_MESSAGE_WAIT_MS, id -> {
+                firstMessageTimer = -1;
+                begin();
+            });
+            response.closeHandler(closed -> {
+                if (!over) {
+                    over = true;
+                    call.cancel("the HTTP client went away", null);
+                }
+            });
+        }
+
+        private void begin() {
+            if (begun || over) {
+                return;
+            }
+            begun = true;
+            if (firstMessageTimer >= 0) {
+                context.vertx().cancelTimer(firstMessageTimer);
+            }
+            response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, NDJSON)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            response.writeHead();
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            loop.runOnContext(v -> {
+                if (over) {
+                    return;
+                }
+                try {
+                    String line = ProtoJson.print(message) + "\n";
+                    begin();
+                    response.write(line);
+                } catch (RuntimeException e) {
+                    over = true;
+                    call.cancel("the gateway could not write a message", e);
+                    finish(RouteAnswers.ERRORS.unexpected(e));
+                    return;
+                }
+                if (response.writeQueueFull()) {
+                    response.drainHandler(drained -> call.request(1)); // the client reads slowly: so does the call
+                } else {
+                    call.request(1);
+                }
+            });
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            loop.runOnContext(v -> {
+                if (over) {
+                    return;
+                }
+                over = true;
+                if (status.isOk() || (begun && status.getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+                    // The longest a watch is kept open has passed: the client reconnects from its last sequence.
+                    finish(null);
+                } else {
+                    finish(RouteAnswers.error(failure(route, status, trailers)));
+                }
+            });
+        }
+
+        /** Ends the answer: as an error answer when none has begun, else with the error as the last line. */
+        private void finish(Response error) {
+            if (firstMessageTimer >= 0) {
+                context.vertx().cancelTimer(firstMessageTimer);
+            }
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (!begun) {
+                if (error != null) {
+                    RouteAnswers.send(context, error);
+                    return;
+                }
+                begun = true;
+                response.putHeader(HttpHeaders.CONTENT_TYPE, NDJSON);
+            }
+            response.end(error == null ? "" : error.getEntity() + "\n");
+        }
+    }
+}
