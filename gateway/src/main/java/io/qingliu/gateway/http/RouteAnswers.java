@@ -6,6 +6,8 @@ import io.qingliu.gateway.downstream.DownstreamException;
 import io.qingliu.kit.auth.AuthInterceptor;
 import io.qingliu.kit.auth.TokenVerifier;
 import io.qingliu.kit.grpc.ApiException;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -41,13 +43,13 @@ final class RouteAnswers {
         if (response.ended() || response.closed()) {
             return; // the client went away meanwhile
         }
-        String body = ProtoJson.print(answer); // before any header: a failure here is answered as an error
+        byte[] body = ProtoJson.printUtf8(answer); // before any header: a failure here is answered as an error
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         String etag = ProtoJson.etag(answer);
         if (etag != null) {
             response.putHeader(HttpHeaders.ETAG, etag);
         }
-        response.end(body);
+        response.end(Buffer.buffer(Unpooled.wrappedBuffer(body))); // Buffer.buffer(byte[]) would copy it
     }
 
     /** The AIP-193 answer to a failed call (the service's error, or the gateway's own 500). */
@@ -73,6 +75,10 @@ final class RouteAnswers {
             response.putHeader(HttpHeaders.CONTENT_TYPE, answer.getMediaType().toString());
         }
         Object entity = answer.getEntity();
-        response.end(entity == null ? "" : entity.toString());
+        if (entity instanceof byte[] bytes) {
+            response.end(Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
+        } else {
+            response.end(entity == null ? "" : entity.toString());
+        }
     }
 }

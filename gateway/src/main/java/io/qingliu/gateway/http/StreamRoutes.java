@@ -13,6 +13,7 @@ import io.qingliu.kit.auth.BearerToken;
 import io.qingliu.kit.auth.TokenVerifier;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -24,8 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -89,7 +91,14 @@ public class StreamRoutes {
         this.messageLimit = messageLimit.asLongValue();
     }
 
+    /**
+     * One route for all of them, found by method and path in a map: a route per path would be a
+     * regular expression (Vert.x reads {@code :import} as a path parameter) that every request,
+     * the busy GETs too, would be matched against first.
+     */
     void install(@Observes Router router) {
+        Map<String, Handler<RoutingContext>> posts = new HashMap<>();
+        Map<String, Handler<RoutingContext>> gets = new HashMap<>();
         for (HttpRoute binding : HttpRoute.all()) {
             var method = binding.method();
             if (!method.isClientStreaming() && !method.isServerStreaming()) {
@@ -98,31 +107,34 @@ public class StreamRoutes {
             Downstreams.Downstream downstream = downstreams.of(binding);
             MethodDescriptor<Message, Message> grpcMethod = downstream.method(binding);
             StreamRoute route = new StreamRoute(binding, downstream, grpcMethod, Downstreams.prototype(grpcMethod));
-            String path = literally(binding.path());
             boolean literalPath = binding.variables().isEmpty();
             if (method.isClientStreaming() && !method.isServerStreaming() && literalPath
                     && binding.verb().equals("post") && binding.body().equals("*")) {
-                router.routeWithRegex(HttpMethod.POST, path).order(ORDER).handler(context -> upload(context, route));
+                posts.put(binding.path(), context -> upload(context, route));
             } else if (method.isServerStreaming() && !method.isClientStreaming() && literalPath
                     && binding.verb().equals("get")) {
-                router.routeWithRegex(HttpMethod.GET, path).order(ORDER).handler(context -> watch(context, route));
+                gets.put(binding.path(), context -> watch(context, route));
             } else {
                 throw new IllegalStateException(method.getFullName() + ": a streaming method bound as the gateway "
                         + "cannot serve it (" + binding.verb() + " " + binding.path() + ", body " + binding.body() + ")");
             }
         }
+        router.route().order(ORDER).handler(context -> {
+            HttpMethod verb = context.request().method();
+            Map<String, Handler<RoutingContext>> byPath = HttpMethod.GET.equals(verb) ? gets
+                    : HttpMethod.POST.equals(verb) ? posts : Map.of();
+            Handler<RoutingContext> handler = byPath.isEmpty() ? null : byPath.get(decodedColons(context.request().path()));
+            if (handler == null) {
+                context.next();
+            } else {
+                handler.handle(context);
+            }
+        });
     }
 
-    /**
-     * A path as a regular expression that matches it literally (Vert.x would read {@code :import}
-     * as a path parameter), with its colons also as a client may percent-encode them.
-     */
-    static String literally(String path) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : path.split(":", -1)) {
-            regex.append(regex.isEmpty() ? "" : "(?::|%3[aA])").append(Pattern.quote(part));
-        }
-        return regex.toString();
+    /** The path with its colons as they are written, whether or not the client percent-encoded them. */
+    static String decodedColons(String path) {
+        return path.indexOf('%') < 0 ? path : path.replace("%3A", ":").replace("%3a", ":");
     }
 
     private void upload(RoutingContext context, StreamRoute route) {
@@ -386,9 +398,9 @@ public class StreamRoutes {
                     return;
                 }
                 try {
-                    String line = ProtoJson.print(message) + "\n";
+                    byte[] json = ProtoJson.printUtf8(message);
                     begin();
-                    response.write(line);
+                    response.write(Buffer.buffer(json.length + 1).appendBytes(json).appendByte((byte) '\n'));
                 } catch (RuntimeException e) {
                     over = true;
                     call.cancel("the gateway could not write a message", e);
