@@ -1,5 +1,7 @@
 package io.qingliu.gateway.http;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -26,8 +28,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -42,7 +46,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * service takes the messages (gRPC flow control pauses the HTTP request). The answer is the
  * method's response, as for a unary call. A malformed object is a 400 naming it
  * ({@code messages[3].entries[0].project.kind}) and cancels the call, so the service imports
- * nothing of it, as it does for every other failure: the imports are all or nothing.</li>
+ * nothing of it, as it does for every other failure: the imports are all or nothing. A request
+ * that carries a file's bytes (ImportDivisions' {@code content}) may instead have the file itself
+ * as its body, any Content-Type but JSON, and its other fields as query parameters.</li>
  * <li>A server-streaming method ({@code WatchChanges}; {@code get}) takes its request from the
  * query parameters (JSON names, as for other GETs) and answers {@value #NDJSON}: each response
  * message on a line of its own, as the service sends it, written no faster than the client reads.
@@ -58,6 +64,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class StreamRoutes {
 
     static final String NDJSON = "application/x-ndjson";
+    /** The bytes of a file sent as the body go out in messages of this size (the services take up to 8 MiB). */
+    static final int FILE_CHUNK = 1 << 20;
     /** Before {@link BodyLimit} (order -3), which would refuse an import's body by its size. */
     static final int ORDER = BodyLimit.ORDER - 1;
     /**
@@ -143,7 +151,111 @@ public class StreamRoutes {
             BodyLimit.drain(context.request(), messageLimit);
             return;
         }
-        new Upload(context, route, call(route, token, uploadDeadline)).start();
+        BodyMessages messages;
+        try {
+            messages = bodyMessages(context, route);
+        } catch (InvalidParameterException e) {
+            RouteAnswers.send(context, RouteAnswers.error(e));
+            BodyLimit.drain(context.request(), messageLimit);
+            return;
+        }
+        new Upload(context, route, messages, call(route, token, uploadDeadline)).start();
+    }
+
+    /**
+     * JSON request messages, or, for a method whose request carries a file's bytes
+     * ({@code bytes content}, as ImportDivisions' does) and a body that is not JSON
+     * ({@code Content-Type: text/csv}, {@code application/gzip}...), the file itself: its bytes go
+     * out in chunks, each in a request made of the query parameters ({@code ?role=DIVISION_FILE_ROLE_DIVISIONS
+     * &validateOnly=true}). A single file can be sent as it is, {@code curl --data-binary @list.csv}.
+     */
+    private BodyMessages bodyMessages(RoutingContext context, StreamRoute route) {
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        FieldDescriptor content = route.prototype().getDescriptorForType().findFieldByName("content");
+        boolean json = type == null || type.isBlank() || type.toLowerCase(java.util.Locale.ROOT).contains("json");
+        if (json || content == null || content.getType() != FieldDescriptor.Type.BYTES || content.isRepeated()) {
+            return new JsonMessages(route);
+        }
+        Message template = Bodies.parse(queryAsJson(context, route), route.prototype().newBuilderForType(), "").build();
+        return new FileChunks(template, content);
+    }
+
+    /** How an upload's body becomes the call's request messages, as its bytes arrive. */
+    private interface BodyMessages {
+
+        /** Sends the messages the next bytes complete. */
+        void feed(byte[] bytes, Consumer<Message> send);
+
+        /** The body has ended: sends what is left, or refuses a body cut off or empty. */
+        void end(Consumer<Message> send);
+    }
+
+    /** One request message per JSON object ({@link JsonObjectStream}). */
+    private final class JsonMessages implements BodyMessages {
+
+        private final StreamRoute route;
+        private final JsonObjectStream objects = new JsonObjectStream(messageLimit);
+
+        JsonMessages(StreamRoute route) {
+            this.route = route;
+        }
+
+        @Override
+        public void feed(byte[] bytes, Consumer<Message> send) {
+            objects.feed(bytes, (json, position) -> send.accept(
+                    Bodies.parse(json, route.prototype().newBuilderForType(), JsonObjectStream.field(position)).build()));
+        }
+
+        @Override
+        public void end(Consumer<Message> send) {
+            objects.end();
+            if (objects.objects() == 0) {
+                throw new InvalidParameterException("body", "is required: the request messages as JSON objects, "
+                        + "a line each");
+            }
+        }
+    }
+
+    /** A file's bytes in chunks of {@value #FILE_CHUNK} bytes, each in a copy of the request the query made. */
+    private static final class FileChunks implements BodyMessages {
+
+        private final Message template;
+        private final FieldDescriptor content;
+        private final byte[] pending = new byte[FILE_CHUNK];
+        private int size;
+        private boolean sent;
+
+        FileChunks(Message template, FieldDescriptor content) {
+            this.template = template;
+            this.content = content;
+        }
+
+        @Override
+        public void feed(byte[] bytes, Consumer<Message> send) {
+            int from = 0;
+            while (from < bytes.length) {
+                int n = Math.min(bytes.length - from, pending.length - size);
+                System.arraycopy(bytes, from, pending, size, n);
+                size += n;
+                from += n;
+                if (size == pending.length) {
+                    flush(send);
+                }
+            }
+        }
+
+        @Override
+        public void end(Consumer<Message> send) {
+            if (size > 0 || !sent) {
+                flush(send); // an empty file is the service's to refuse, with its own words
+            }
+        }
+
+        private void flush(Consumer<Message> send) {
+            send.accept(template.toBuilder().setField(content, ByteString.copyFrom(pending, 0, size)).build());
+            size = 0;
+            sent = true;
+        }
     }
 
     private void watch(RoutingContext context, StreamRoute route) {
@@ -173,22 +285,31 @@ public class StreamRoutes {
      */
     private static String queryAsJson(RoutingContext context, StreamRoute route) {
         StringBuilder json = new StringBuilder("{");
-        for (var field : route.prototype().getDescriptorForType().getFields()) {
-            String value = context.request().getParam(field.getJsonName());
-            if (value == null || field.isRepeated()
-                    || field.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        for (FieldDescriptor field : route.prototype().getDescriptorForType().getFields()) {
+            List<String> values = context.queryParam(field.getJsonName());
+            if (values.isEmpty() || field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                    || field.getType() == FieldDescriptor.Type.BYTES) {
                 continue;
             }
             if (json.length() > 1) {
                 json.append(',');
             }
             json.append('"').append(field.getJsonName()).append("\":");
-            appendString(json, value);
+            if (field.isRepeated()) {
+                // ?completeUnderCodes=512021000000&completeUnderCodes=512022000000
+                json.append('[');
+                for (int i = 0; i < values.size(); i++) {
+                    appendString(json.append(i == 0 ? "" : ","), values.get(i));
+                }
+                json.append(']');
+            } else {
+                appendString(json, values.get(values.size() - 1));
+            }
         }
         return json.append('}').toString();
     }
 
-    private static void appendString(StringBuilder json, String value) {
+    private static StringBuilder appendString(StringBuilder json, String value) {
         json.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -200,7 +321,7 @@ public class StreamRoutes {
                 json.append(c);
             }
         }
-        json.append('"');
+        return json.append('"');
     }
 
     private DownstreamException failure(StreamRoute route, Status status, Metadata trailers) {
@@ -221,15 +342,16 @@ public class StreamRoutes {
         private final ClientCall<Message, Message> call;
         private final HttpServerRequest request;
         private final Context loop;
-        private final JsonObjectStream objects = new JsonObjectStream(messageLimit);
+        private final BodyMessages messages;
         /** The service's answer; set before onClose, read after it on the loop. */
         private volatile Message answer;
         /** Answered (or abandoned): the call is over, the rest of the body is dropped. */
         private boolean over;
 
-        Upload(RoutingContext context, StreamRoute route, ClientCall<Message, Message> call) {
+        Upload(RoutingContext context, StreamRoute route, BodyMessages messages, ClientCall<Message, Message> call) {
             this.context = context;
             this.route = route;
+            this.messages = messages;
             this.call = call;
             this.request = context.request();
             this.loop = context.vertx().getOrCreateContext();
@@ -253,8 +375,7 @@ public class StreamRoutes {
                 return;
             }
             try {
-                objects.feed(chunk.getBytes(), (json, position) -> call.sendMessage(
-                        Bodies.parse(json, route.prototype().newBuilderForType(), JsonObjectStream.field(position)).build()));
+                messages.feed(chunk.getBytes(), call::sendMessage);
                 if (!call.isReady()) {
                     request.pause(); // resumed by onReady, when the service has taken what was sent
                 }
@@ -268,11 +389,7 @@ public class StreamRoutes {
                 return;
             }
             try {
-                objects.end();
-                if (objects.objects() == 0) {
-                    throw new InvalidParameterException("body", "is required: the request messages as JSON objects, "
-                            + "a line each");
-                }
+                messages.end(call::sendMessage);
             } catch (InvalidParameterException e) {
                 refuse(RouteAnswers.error(e));
                 return;

@@ -179,9 +179,20 @@ public class ProtoOpenApiFilter implements OASFilter {
             var body = OASFactory.createRequestBody().required(true);
             if (route.method().isClientStreaming()) {
                 // The schema is one line's: OpenAPI 3.1 has no way to say "a sequence of these".
-                body.description("The request messages, streamed: one JSON object per line (NDJSON), each an "
+                Content content = ndjson(requestBody(route, input, schemas));
+                String description = "The request messages, streamed: one JSON object per line (NDJSON), each an "
                         + input.getFullName() + " as below; a malformed one is a 400 naming it (messages[3]...) "
-                        + "and nothing is imported.").content(ndjson(requestBody(route, input, schemas)));
+                        + "and nothing is imported.";
+                FieldDescriptor file = input.findFieldByName("content");
+                if (file != null && file.getType() == FieldDescriptor.Type.BYTES) {
+                    description += " Or the file itself as the body, with any Content-Type but JSON (text/csv, "
+                            + "application/gzip...), and the request's other fields as query parameters by their "
+                            + "JSON names (role=DIVISION_FILE_ROLE_DIVISIONS&validateOnly=true; a repeated field "
+                            + "once per value): the gateway sends it in chunks.";
+                    content.addMediaType("application/octet-stream", OASFactory.createMediaType().schema(
+                            OASFactory.createSchema().addType(SchemaType.STRING).format("binary")));
+                }
+                body.description(description).content(content);
             } else {
                 body.content(json(requestBody(route, input, schemas)));
             }

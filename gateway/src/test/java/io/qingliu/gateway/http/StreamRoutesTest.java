@@ -177,6 +177,28 @@ class StreamRoutesTest {
     }
 
     @Test
+    void aDivisionFileIsSentAsItIsWithTheOtherFieldsInTheQuery() throws Exception {
+        byte[] list = Files.readAllBytes(ZIYANG_LIST);
+        long rows = new String(list, StandardCharsets.UTF_8).lines().count() - 1;
+        HttpResponse<String> validated = StreamingHttp.post(
+                "/api/v1/divisions:import?role=DIVISION_FILE_ROLE_DIVISIONS&validateOnly=true"
+                        + "&completeUnderCodes=512021000000&completeUnderCodes=512022000000",
+                StreamingHttp.ADMIN, "text/csv", HttpRequest.BodyPublishers.ofByteArray(list));
+        assertEquals(200, validated.statusCode(), validated.body());
+        assertEquals(rows, JsonPath.from(validated.body()).getLong("rowsRead"));
+        assertEquals(0, JsonPath.from(validated.body()).getLong("lastSequence"), "validated, not written");
+
+        HttpResponse<String> badRole = StreamingHttp.post("/api/v1/divisions:import?role=villages&validateOnly=true",
+                StreamingHttp.ADMIN, "text/csv", HttpRequest.BodyPublishers.ofByteArray(list));
+        assertEquals(400, badRole.statusCode(), badRole.body());
+        assertEquals(List.of("role"), Suite.violatedFields(JsonPath.from(badRole.body())));
+
+        HttpResponse<String> noRole = StreamingHttp.post("/api/v1/divisions:import?validateOnly=true",
+                StreamingHttp.ADMIN, "text/csv", HttpRequest.BodyPublishers.ofByteArray(list));
+        assertEquals(400, noRole.statusCode(), noRole.body());
+    }
+
+    @Test
     void theFeedStreamsLinesInSequenceAndBeginsAtOnceWhenCaughtUp() {
         long head;
         HttpResponse<Stream<String>> fromStart = StreamingHttp.lines("/api/v1/changes:watch?afterSequence=0&maxBatchSize=5",
