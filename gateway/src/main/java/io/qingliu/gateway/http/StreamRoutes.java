@@ -390,7 +390,7 @@ public class StreamRoutes {
             }
             try {
                 messages.end(call::sendMessage);
-            } catch (InvalidParameterException e) {
+            } catch (RuntimeException e) {
                 refuse(RouteAnswers.error(e));
                 return;
             }
