@@ -41,6 +41,9 @@ final class ProtoJsonPrinter {
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
+    /** Gson escapes the two Unicode line separators too. */
+    private static final byte[] LINE_SEPARATOR = ascii("\\u2028");
+    private static final byte[] PARAGRAPH_SEPARATOR = ascii("\\u2029");
     /** What UTF-8 encoding makes of a lone surrogate (String.getBytes: the replacement byte). */
     private static final byte LONE_SURROGATE = '?';
     /** Each thread's buffer, kept between messages: the event loop prints one answer after another. */
@@ -205,7 +208,7 @@ final class ProtoJsonPrinter {
                 b[at++] = (byte) (0xc0 | c >> 6);
                 b[at++] = (byte) (0x80 | c & 0x3f);
             } else if (c == '\u2028' || c == '\u2029') {
-                byte[] escape = ascii(c == '\u2028' ? "\\u2028" : "\\u2029");
+                byte[] escape = c == '\u2028' ? LINE_SEPARATOR : PARAGRAPH_SEPARATOR;
                 System.arraycopy(escape, 0, b, at, escape.length);
                 at += escape.length;
             } else if (Character.isSurrogate(c)) {

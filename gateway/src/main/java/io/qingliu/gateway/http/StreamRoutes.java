@@ -1,5 +1,7 @@
 package io.qingliu.gateway.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -64,6 +66,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class StreamRoutes {
 
     static final String NDJSON = "application/x-ndjson";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The bytes of a file sent as the body go out in messages of this size (the services take up to 8 MiB). */
     static final int FILE_CHUNK = 1 << 20;
     /** Before {@link BodyLimit} (order -3), which would refuse an import's body by its size. */
@@ -284,44 +287,21 @@ public class StreamRoutes {
      * the wrong type is a 400 naming the parameter. Others are ignored, as on every route.
      */
     private static String queryAsJson(RoutingContext context, StreamRoute route) {
-        StringBuilder json = new StringBuilder("{");
+        ObjectNode json = JSON.createObjectNode();
         for (FieldDescriptor field : route.prototype().getDescriptorForType().getFields()) {
             List<String> values = context.queryParam(field.getJsonName());
             if (values.isEmpty() || field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
                     || field.getType() == FieldDescriptor.Type.BYTES) {
                 continue;
             }
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append('"').append(field.getJsonName()).append("\":");
             if (field.isRepeated()) {
                 // ?completeUnderCodes=512021000000&completeUnderCodes=512022000000
-                json.append('[');
-                for (int i = 0; i < values.size(); i++) {
-                    appendString(json.append(i == 0 ? "" : ","), values.get(i));
-                }
-                json.append(']');
+                values.forEach(json.putArray(field.getJsonName())::add);
             } else {
-                appendString(json, values.get(values.size() - 1));
+                json.put(field.getJsonName(), values.get(values.size() - 1));
             }
         }
-        return json.append('}').toString();
-    }
-
-    private static StringBuilder appendString(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"');
+        return json.toString();
     }
 
     private DownstreamException failure(StreamRoute route, Status status, Metadata trailers) {

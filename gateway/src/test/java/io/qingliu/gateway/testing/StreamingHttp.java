@@ -38,14 +38,7 @@ public final class StreamingHttp {
     public static HttpResponse<Stream<String>> lines(String pathAndQuery, String token, Duration headersWithin) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(headersWithin).GET();
         authorize(request, token);
-        try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(request.build(), HttpResponse.BodyHandlers.ofLines());
     }
 
     /** A POST of a body streamed from the publisher, answered as text. */
@@ -54,8 +47,12 @@ public final class StreamingHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", contentType).POST(body);
         authorize(request, token);
+        return send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
