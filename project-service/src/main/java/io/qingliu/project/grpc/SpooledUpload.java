@@ -65,9 +65,7 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
     protected void count(long more) {
         bytes += more;
         if (bytes > maxBytes) {
-            throw new ApiException(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "UPLOAD_TOO_LARGE",
-                    "the upload is larger than " + maxBytes + " bytes; split it", java.util.Map.of("limit_bytes",
-                            Long.toString(maxBytes)), List.of());
+            throw UploadWatch.tooLarge(maxBytes);
         }
     }
 
@@ -129,23 +127,13 @@ public abstract class SpooledUpload<Q, R> implements StreamObserver<Q> {
             if (ended) {
                 return;
             }
-            long now = System.nanoTime();
-            String reason;
-            String message;
-            if (now - lastMessage > watch.idleTimeout().toNanos()) {
-                reason = "UPLOAD_IDLE";
-                message = "the client sent nothing for " + watch.idleTimeout().toSeconds() + " s; nothing was imported";
-            } else if (now - started > watch.maxDuration().toNanos()) {
-                reason = "UPLOAD_TOO_LONG";
-                message = "the stream did not complete within " + watch.maxDuration().toSeconds() + " s; nothing was imported";
-            } else {
+            ApiException stale = watch.staleness(started, lastMessage);
+            if (stale == null) {
                 return;
             }
             end();
-            LOG.infof("upload cut off (%s) after %d bytes", reason, bytes);
-            response.onError(GrpcErrors.toStatus(new ApiException(io.grpc.Status.Code.RESOURCE_EXHAUSTED, reason, message,
-                    java.util.Map.of("idle_timeout_seconds", Long.toString(watch.idleTimeout().toSeconds()),
-                            "max_duration_seconds", Long.toString(watch.maxDuration().toSeconds())), List.of())));
+            LOG.infof("upload cut off (%s) after %d bytes", stale.reason(), bytes);
+            response.onError(GrpcErrors.toStatus(stale));
         }
     }
 

@@ -26,18 +26,22 @@ import io.qingliu.kit.support.IdName;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
+import io.grpc.Context;
+import io.qingliu.project.support.QingliuConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -52,14 +56,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 /**
  * ImportProjects: many new projects in one transaction, all or nothing unless told to skip the
- * invalid ones. The entries arrive spooled in a file (so the stream's size does not weigh on
- * memory) and are read a chunk at a time: the records they refer to are loaded in one query per
+ * invalid ones. The entries are read a chunk at a time as the client sends them
+ * ({@link ProjectImportUpload}): the records they refer to are loaded in one query per
  * chunk (on a second connection, {@link ImportLookups}), each entry is checked by the same rules
  * as CreateProject, and the valid ones are written by binary COPY on the transaction's connection
  * by a writer thread, while the next chunk is checked. Their changes are encoded as they are
@@ -75,6 +80,8 @@ public class ProjectImporter {
     public static final int MAX_ENTRIES = 200_000;
     private static final int CHUNK = 2_000;
     private static final int MAX_REPORTED = 1_000;
+    /** How long an import may take after its stream's longest allowed duration. */
+    private static final Duration IMPORT_TIME = Duration.ofMinutes(10);
 
     private final EntityManager em;
     private final ImportLookups lookups;
@@ -82,10 +89,18 @@ public class ProjectImporter {
     private final RequestLog requestLog;
     private final Clock clock;
     private final ObjectMapper json;
+    /** The imports' threads: one per import in progress, each holding its transaction while its client sends. */
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "project-import");
+        t.setDaemon(true);
+        return t;
+    });
+    private final int transactionTimeoutSeconds;
 
     ProjectImporter(EntityManager em, ImportLookups lookups, ChangeLog changeLog, RequestLog requestLog, Clock clock,
-            ObjectMapper json) {
+            ObjectMapper json, QingliuConfig config) {
         this.em = em;
+        this.transactionTimeoutSeconds = (int) config.uploads().maxDuration().plus(IMPORT_TIME).toSeconds();
         this.lookups = lookups;
         this.changeLog = changeLog;
         this.requestLog = requestLog;
@@ -94,20 +109,64 @@ public class ProjectImporter {
     }
 
     /**
-     * @param spool the stream's messages, each written with {@code writeDelimitedTo}
+     * Starts an import on a thread of its own, in the call's context (its caller); {@code done}
+     * gets the answer after the commit, or the failure after the rollback.
+     *
      * @param first the stream's first message, whose options apply
-     * @param fingerprintOfStream SHA-256 of the whole stream, to tell a retry from a different import
      */
-    @Transactional
-    public ImportProjectsResponse importSpool(Path spool, ImportProjectsRequest first, byte[] fingerprintOfStream)
-            throws IOException {
-        UUID requestId = RequestLog.parse(first.getRequestId(), "request_id");
-        if (requestId != null) {
-            Optional<byte[]> answered = requestLog.claimFingerprint(requestId, "ImportProjects", fingerprintOfStream);
-            if (answered.isPresent()) {
-                return ImportProjectsResponse.parseFrom(answered.get());
+    public void start(Context call, ImportMessages messages, ImportProjectsRequest first,
+            BiConsumer<ImportProjectsResponse, Throwable> done) {
+        threads.execute(call.wrap(() -> {
+            ImportProjectsResponse answer;
+            try {
+                answer = importStream(messages, first);
+            } catch (Throwable e) {
+                done.accept(null, e);
+                return;
             }
+            done.accept(answer, null);
+        }));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        threads.shutdownNow();
+    }
+
+    private ImportProjectsResponse importStream(ImportMessages messages, ImportProjectsRequest first) throws IOException {
+        UUID requestId = RequestLog.parse(first.getRequestId(), "request_id");
+        if (requestId != null && QuarkusTransaction.requiringNew().call(() -> requestLog.isAnswered(requestId))) {
+            // A retry of an import already done: its messages are only compared with the first ones.
+            LOG.infof("ImportProjects: request %s was answered before; its retry is only compared with it", requestId);
+            messages.skipToEnd();
+            return QuarkusTransaction.requiringNew().call(() -> ImportProjectsResponse.parseFrom(
+                    requestLog.claimFingerprint(requestId, "ImportProjects", messages.fingerprint()).orElseThrow()));
         }
+        try {
+            // The transaction is open while the client sends: as long as the stream may last, and its import.
+            return QuarkusTransaction.requiringNew().timeout(transactionTimeoutSeconds)
+                    .call(() -> importInTransaction(messages, first, requestId));
+        } catch (AnsweredMeanwhile retry) {
+            LOG.infof("ImportProjects: request %s was answered meanwhile by another stream; this one's work is rolled back",
+                    requestId);
+            return retry.answer;
+        }
+    }
+
+    /**
+     * A retry sent while the first attempt was still importing: the first attempt's answer, found
+     * when this one came to claim the request id; thrown so that this one's work is rolled back.
+     */
+    private static final class AnsweredMeanwhile extends RuntimeException {
+        final ImportProjectsResponse answer;
+
+        AnsweredMeanwhile(ImportProjectsResponse answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
+    }
+
+    private ImportProjectsResponse importInTransaction(ImportMessages messages, ImportProjectsRequest first, UUID requestId)
+            throws IOException {
         boolean skipInvalid = first.getSkipInvalid();
         boolean validateOnly = first.getValidateOnly();
         Path changes = Files.createTempFile("qingliu-import-changes", ".bin");
@@ -115,32 +174,37 @@ public class ProjectImporter {
         Run run = null;
         try {
             run = new Run(skipInvalid, validateOnly, changes);
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
-                List<Indexed> chunk = new ArrayList<>(CHUNK);
-                int position = 0;
-                while (true) {
-                    ImportProjectsRequest message = ImportProjectsRequest.parseDelimitedFrom(in);
-                    if (message == null) {
-                        break;
+            List<Indexed> chunk = new ArrayList<>(CHUNK);
+            int position = 0;
+            while (true) {
+                ImportProjectsRequest message = messages.next();
+                if (message == null) {
+                    break;
+                }
+                for (ProjectImportEntry entry : message.getEntriesList()) {
+                    if (position >= MAX_ENTRIES) {
+                        throw ApiException.invalidArgument("entries",
+                                "an import holds at most " + MAX_ENTRIES + " entries; split it");
                     }
-                    for (ProjectImportEntry entry : message.getEntriesList()) {
-                        if (position >= MAX_ENTRIES) {
-                            throw ApiException.invalidArgument("entries",
-                                    "an import holds at most " + MAX_ENTRIES + " entries; split it");
-                        }
-                        chunk.add(new Indexed(position++, entry));
-                        if (chunk.size() == CHUNK) {
-                            run.process(chunk);
-                            chunk = new ArrayList<>(CHUNK);
-                        }
+                    chunk.add(new Indexed(position++, entry));
+                    if (chunk.size() == CHUNK) {
+                        run.process(chunk);
+                        chunk = new ArrayList<>(CHUNK);
                     }
                 }
-                run.process(chunk);
-                run.received = position;
             }
+            run.process(chunk);
+            run.received = position;
             long checked = System.nanoTime();
             run.finishWrites();
             long written = System.nanoTime();
+            // Claimed only now that the stream's fingerprint is known (a concurrent retry waits here for this one's commit).
+            if (requestId != null) {
+                Optional<byte[]> answered = requestLog.claimFingerprint(requestId, "ImportProjects", messages.fingerprint());
+                if (answered.isPresent()) {
+                    throw new AnsweredMeanwhile(ImportProjectsResponse.parseFrom(answered.get()));
+                }
+            }
             if (run.received == 0) {
                 throw ApiException.invalidArgument("entries", "the import holds no entry");
             }
@@ -155,12 +219,12 @@ public class ProjectImporter {
             }
             ImportProjectsResponse answer = response.build();
             long logged = System.nanoTime();
-            // Where an import's time goes, for whoever wonders why one took long: checking (the
-            // previous chunk's rows written meanwhile; "waited" is the time the checks stood still
-            // for the writer), the last chunk's rows, then the change log.
-            LOG.infof("ImportProjects: %d entries, %d created, %d rejected in %d ms: checked in %d ms (waited %d ms "
-                    + "for rows to be written), last rows %d ms, change log (%d changes) %d ms; COPY facility %d ms, "
-                    + "project %d ms", run.received, validateOnly ? 0 : run.created.size(), run.rejectedCount,
+            // Where an import's time goes, for whoever wonders why one took long: receiving and
+            // checking (the previous chunk's rows written meanwhile; "waited" is the time the checks
+            // stood still for the writer), the last chunk's rows, then the change log.
+            LOG.infof("ImportProjects: %d entries, %d created, %d rejected in %d ms: received and checked in %d ms "
+                    + "(waited %d ms for rows to be written), last rows %d ms, change log (%d changes) %d ms; COPY "
+                    + "facility %d ms, project %d ms", run.received, validateOnly ? 0 : run.created.size(), run.rejectedCount,
                     millis(logged - started), millis(checked - started), millis(run.waitedNanos), millis(written - checked),
                     run.changeCount, millis(logged - written), millis(run.facilityCopyNanos), millis(run.projectCopyNanos));
             if (requestId != null) {

@@ -253,6 +253,29 @@ class RegistryAccessTest {
         assertTrue(projectsOfPlan(stub, plan).stream().allMatch(p -> p.getCountyCode().equals(ANYUE)));
     }
 
+    /**
+     * The refusal of another county's entry does not wait for the end of the stream: it comes as
+     * soon as the entry's chunk (2,000 entries) is checked, while the county system still sends.
+     */
+    @Test
+    void aCountysImportIsRefusedAtTheForeignEntryWhileItsClientIsStillSending() throws Exception {
+        String plan = plan();
+        ImportProjectsRequest.Builder message = ImportProjectsRequest.newBuilder();
+        for (int i = 0; i < 2000; i++) {
+            message.addEntries(entry(plan, i == 1500 ? SHENGCHI : i % 2 == 0 ? QINGLIU : YUEYANG));
+        }
+        long head = ChangeFeedReader.currentHead(stub);
+        var county = async.withCallCredentials(TestTokens.bearer(TestTokens.token("anyue-county-system", Role.COUNTY, ANYUE,
+                Duration.ofMinutes(10))));
+
+        var stream = ClientStreams.open(county::importProjects).send(message.build());
+        Status refused = stream.awaitFailure(Duration.ofSeconds(60));
+        assertEquals(Status.Code.PERMISSION_DENIED, refused.getCode(), refused.toString());
+        assertTrue(refused.getDescription().contains("entries[1500]"), refused.getDescription());
+        assertEquals(head, ChangeFeedReader.currentHead(stub), "nothing of the refused import remains");
+        assertEquals(List.of(), projectsOfPlan(stub, plan));
+    }
+
     private static ProjectImportEntry entry(String plan, String town) {
         var request = newBuild(plan, "新建污水处理厂 " + unique(), town, 400);
         return ProjectImportEntry.newBuilder().setProject(request.getProject()).setNewFacility(request.getNewFacility()).build();

@@ -2,12 +2,10 @@ package io.qingliu.project.grpc;
 
 import static io.qingliu.project.testing.RegistryFixtures.YANJIANG_TOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.StreamObserver;
 import io.qingliu.api.common.v1.FacilityType;
 import io.qingliu.api.project.v1.Facility;
 import io.qingliu.api.project.v1.GetDivisionRequest;
@@ -20,6 +18,7 @@ import io.qingliu.api.project.v1.ProjectServiceGrpc;
 import io.qingliu.kit.testing.StatusAssertions;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.kit.testing.ClientStreams;
+import io.qingliu.kit.testing.ClientStreams.OpenStream;
 import io.qingliu.project.testing.PostgresResource;
 import io.qingliu.project.testing.RegistryFixtures;
 import io.qingliu.project.testing.ShortCallLimits;
@@ -28,9 +27,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,7 @@ class UploadLimitsTest {
     @Test
     void anImportWhoseClientFallsSilentIsCutOffAndImportsNothing() throws Exception {
         long head = ChangeFeedReader.currentHead(registry);
-        Upload upload = new Upload(async);
+        OpenStream<ImportProjectsRequest, ImportProjectsResponse> upload = ClientStreams.open(async::importProjects);
         upload.send(message(true));
         upload.send(message(false));
 
@@ -64,7 +63,7 @@ class UploadLimitsTest {
                     .setName("divisions/" + YANJIANG_TOWN).build()).getName());
             Thread.sleep(200);
         }
-        Status cut = upload.awaitEnd();
+        Status cut = upload.awaitFailure(Duration.ofSeconds(60));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, cut.getCode(), cut.toString());
         assertEquals("UPLOAD_IDLE", reason(cut), cut.toString());
         assertTrue(cut.getDescription().contains("nothing was imported"), cut.getDescription());
@@ -74,16 +73,16 @@ class UploadLimitsTest {
     @Test
     void anImportThatNeverCompletesIsCutOffAtTheMaximumDurationThoughItKeepsSending() throws Exception {
         long head = ChangeFeedReader.currentHead(registry);
-        Upload upload = new Upload(async);
+        OpenStream<ImportProjectsRequest, ImportProjectsResponse> upload = ClientStreams.open(async::importProjects);
         upload.send(message(true));
         // A message five times per idle timeout (a margin for a slow machine), for up to three times the
         // maximum duration: never idle, never done.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * ShortCallLimits.UPLOAD_MAX_SECONDS);
-        while (!upload.ended() && System.nanoTime() < deadline) {
+        while (!upload.answer().isDone() && System.nanoTime() < deadline) {
             Thread.sleep(ShortCallLimits.UPLOAD_IDLE_SECONDS * 1000L / 5);
             upload.send(message(false));
         }
-        Status cut = upload.awaitEnd();
+        Status cut = upload.awaitFailure(Duration.ofSeconds(60));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, cut.getCode(), cut.toString());
         assertEquals("UPLOAD_TOO_LONG", reason(cut), cut.toString());
         assertEquals(head, ChangeFeedReader.currentHead(registry), "nothing of the cut-off import was written");
@@ -114,44 +113,5 @@ class UploadLimitsTest {
         com.google.rpc.Status details = StatusProto.fromThrowable(status.getCause());
         assertTrue(details != null, "the failure carries a google.rpc.Status: " + status);
         return StatusAssertions.errorInfo(details).getReason();
-    }
-
-    /** A client stream the test feeds by hand and never completes. */
-    private static final class Upload {
-        private final CompletableFuture<Status> end = new CompletableFuture<>();
-        private final StreamObserver<ImportProjectsRequest> requests;
-
-        Upload(ProjectServiceGrpc.ProjectServiceStub stub) {
-            requests = stub.importProjects(new StreamObserver<>() {
-                @Override
-                public void onNext(ImportProjectsResponse value) {
-                    end.completeExceptionally(new AssertionError("the import answered " + value));
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    end.complete(Status.fromThrowable(t).withCause(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    end.completeExceptionally(new AssertionError("the import completed"));
-                }
-            });
-        }
-
-        void send(ImportProjectsRequest message) {
-            requests.onNext(message);
-        }
-
-        boolean ended() {
-            return end.isDone();
-        }
-
-        Status awaitEnd() throws Exception {
-            Status status = end.get(60, TimeUnit.SECONDS);
-            assertFalse(status.isOk());
-            return status;
-        }
     }
 }

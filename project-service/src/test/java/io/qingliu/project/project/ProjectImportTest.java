@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -421,6 +422,70 @@ class ProjectImportTest {
         StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT, () -> importProjects(other));
         assertViolations(e, "request_id");
         assertEquals(50, projectsOfPlan(stub, plan).size());
+    }
+
+    /**
+     * A retry sent while the first attempt's client is still sending: both are imported as they
+     * arrive; the one completed first commits, and the other, coming to claim the request id at its
+     * end, answers as that one did and keeps nothing of its own.
+     */
+    @Test
+    void aRetryWhileTheFirstAttemptIsStillSendingGetsTheSameAnswerAndCreatesNothingMore() throws Exception {
+        String plan = plan();
+        String requestId = UUID.randomUUID().toString();
+        List<ImportProjectsRequest> messages = messages(entries(plan, 2500), 500, m -> m.setRequestId(requestId));
+        long head = ChangeFeedReader.currentHead(stub);
+        var firstAttempt = ClientStreams.open(async::importProjects).sendAll(messages);
+
+        ImportProjectsResponse retry = importProjects(messages);
+        assertFalse(firstAttempt.answer().isDone(), "the first attempt waits for its client");
+        firstAttempt.complete();
+        ImportProjectsResponse first = firstAttempt.answer().get(ClientStreams.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(retry, first);
+        assertEquals(2500, retry.getCreatedCount());
+        assertEquals(2500, projectsOfPlan(stub, plan).size());
+        assertEquals(head + 5000, ChangeFeedReader.currentHead(stub), "one facility and one project change per entry, once");
+    }
+
+    /**
+     * A client that goes away in the middle of its stream, after rows of the first chunks were
+     * written: the import's transaction is rolled back at once, not left open, and nothing stays.
+     */
+    @Test
+    void aStreamCancelledMidwayLeavesNothingAndNoTransactionOpen() throws Exception {
+        String plan = plan();
+        List<ImportProjectsRequest> messages = messages(entries(plan, 5000), 500, m -> m);
+        long head = ChangeFeedReader.currentHead(stub);
+        long facilitiesBefore = countFacilities();
+        var stream = ClientStreams.open(async::importProjects).sendAll(messages.subList(0, 9));
+        // Chunks of 2,000: by the time the import holds a row lock of the project table, it has written rows.
+        awaitImportTransactions(1);
+
+        stream.cancel();
+        awaitImportTransactions(0);
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
+        assertEquals(facilitiesBefore, countFacilities(), "no facility of the cancelled import stays");
+    }
+
+    /** Waits until {@code count} transactions other than the test's hold a lock on the project table (an import's writes). */
+    private void awaitImportTransactions(int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int holding;
+        do {
+            try (var c = dataSource.getConnection(); var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE relation = 'project'::regclass"
+                            + " AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")) {
+                rs.next();
+                holding = rs.getInt(1);
+            }
+            if (holding == count) {
+                return;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(holding + " transactions write the project table, not " + count);
     }
 
     @Test

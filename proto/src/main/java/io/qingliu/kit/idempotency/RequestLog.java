@@ -70,6 +70,12 @@ public class RequestLog {
         return Optional.of((byte[]) row[2]);
     }
 
+    /** Whether {@code requestId} was claimed by a transaction that has committed its answer. */
+    public boolean isAnswered(UUID requestId) {
+        return !em.createNativeQuery("SELECT 1 FROM request_log WHERE request_id = ?1 AND response IS NOT NULL")
+                .setParameter(1, requestId).getResultList().isEmpty();
+    }
+
     /** Stores the response of a claimed request, in the same transaction as its work. */
     public void complete(UUID requestId, Message response) {
         em.createNativeQuery("UPDATE request_log SET response = ?2 WHERE request_id = ?1")

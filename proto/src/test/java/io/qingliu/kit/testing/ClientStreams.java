@@ -62,30 +62,77 @@ public final class ClientStreams {
      * works on the call (kill it, say). The answer fails with the call's status.
      */
     public static <Q, R> Call<Q, R> start(Function<StreamObserver<R>, StreamObserver<Q>> open, List<Q> messages) {
-        CompletableFuture<R> answer = new CompletableFuture<>();
-        StreamObserver<Q> requests = open.apply(new StreamObserver<>() {
-            @Override
-            public void onNext(R value) {
-                answer.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                answer.completeExceptionally(new AssertionError("the call completed without an answer"));
-            }
-        });
+        OpenStream<Q, R> stream = open(open);
         for (Q message : messages) {
-            if (answer.isDone()) {
+            if (stream.answer().isDone()) {
                 break; // the server already ended the call (a rejection need not wait for the rest)
             }
-            requests.onNext(message);
+            stream.send(message);
         }
-        requests.onCompleted();
-        return new Call<>(answer, requests);
+        stream.complete();
+        return new Call<>(stream.answer(), stream.requests);
+    }
+
+    /** Opens a client-streaming call that the test feeds, completes or cancels by hand. */
+    public static <Q, R> OpenStream<Q, R> open(Function<StreamObserver<R>, StreamObserver<Q>> open) {
+        return new OpenStream<>(open);
+    }
+
+    /** A client stream still open: its answer (failed with the call's status) comes when the server ends the call. */
+    public static final class OpenStream<Q, R> {
+        private final CompletableFuture<R> answer = new CompletableFuture<>();
+        private final StreamObserver<Q> requests;
+
+        private OpenStream(Function<StreamObserver<R>, StreamObserver<Q>> open) {
+            requests = open.apply(new StreamObserver<>() {
+                @Override
+                public void onNext(R value) {
+                    answer.complete(value);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    answer.completeExceptionally(new AssertionError("the call completed without an answer"));
+                }
+            });
+        }
+
+        public OpenStream<Q, R> send(Q message) {
+            requests.onNext(message);
+            return this;
+        }
+
+        public OpenStream<Q, R> sendAll(List<Q> messages) {
+            messages.forEach(this::send);
+            return this;
+        }
+
+        public void complete() {
+            requests.onCompleted();
+        }
+
+        /** Cancels the call, as a client that goes away does. */
+        public void cancel() {
+            ((ClientCallStreamObserver<Q>) requests).cancel("the test cancels the stream", null);
+        }
+
+        public CompletableFuture<R> answer() {
+            return answer;
+        }
+
+        /** The status the server ended the call with, waiting up to {@code timeout}; fails if the call was answered. */
+        public io.grpc.Status awaitFailure(Duration timeout) throws InterruptedException, TimeoutException {
+            try {
+                R value = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                throw new AssertionError("the call was answered: " + value);
+            } catch (ExecutionException e) {
+                return io.grpc.Status.fromThrowable(e.getCause()).withCause(e.getCause());
+            }
+        }
     }
 }
