@@ -19,7 +19,7 @@ public class RequestCaller {
 
     void set(Caller caller, String token) {
         this.caller = caller;
-        this.credentials = new BearerToken(token);
+        this.credentials = BearerToken.of(token);
     }
 
     /** The verified caller; null while none is (a request that did not pass {@link BearerAuth}). */

@@ -100,7 +100,7 @@ public class GetRoutes {
             }
             Message request = route.request(context.pathParam(route.variable()));
             Downstreams.Downstream downstream = route.downstream();
-            calls.as(new BearerToken(token)).readUnary(downstream.service(), downstream.stub(), route.method(), request,
+            calls.as(BearerToken.of(token)).readUnary(downstream.service(), downstream.stub(), route.method(), request,
                     (answer, failure) -> {
                         try {
                             if (failure == null) {

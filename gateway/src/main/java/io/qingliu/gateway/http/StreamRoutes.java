@@ -278,7 +278,7 @@ public class StreamRoutes {
 
     private ClientCall<Message, Message> call(StreamRoute route, String token, Duration deadline) {
         return route.downstream().channel().newCall(route.method(), CallOptions.DEFAULT
-                .withCallCredentials(new BearerToken(token)).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+                .withCallCredentials(BearerToken.of(token)).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
