@@ -7,22 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qingliu.gateway.testing.Suite;
 import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.gateway.testing.StreamingHttp;
+import io.qingliu.gateway.testing.SuiteResource;
+import io.qingliu.kit.testing.AdminTokenByDefault;
 import io.qingliu.kit.auth.Role;
 import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +156,58 @@ class StreamRoutesTest {
         assertEquals(200, own.statusCode(), own.body());
         assertEquals(2000, JsonPath.from(own.body()).getInt("createdCount"));
         assertEquals(before + 2000, projectsOfTheTownship());
+    }
+
+    /**
+     * A client that hangs up in the middle of its upload: the gateway cancels the call, and
+     * project-service, which imports a stream as it comes and has already written rows of it,
+     * rolls them back at once instead of holding its transaction open.
+     */
+    @Test
+    void aClientThatHangsUpMidUploadLeavesNothingImportedAndNoTransactionOpen() throws Exception {
+        int before = projectsOfTheTownship();
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/projects:import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + AdminTokenByDefault.adminToken() + "\r\nContent-Type: " + NDJSON
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // 4,500 entries: the service checks them in chunks of 2,000 and writes a chunk's rows while
+            // it checks the next, so the first chunk's rows are written by now.
+            for (int m = 0; m < 450; m++) {
+                StringBuilder line = new StringBuilder("{\"entries\": [");
+                for (int e = 0; e < 10; e++) {
+                    line.append(e == 0 ? "" : ", ").append(entry("回澜中断收集点" + unique + "-" + m + "-" + e));
+                }
+                byte[] chunk = line.append("]}\n").toString().getBytes(StandardCharsets.UTF_8);
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            awaitTransactionsWritingProjects(1);
+        } // hung up: no last chunk
+        awaitTransactionsWritingProjects(0);
+        assertEquals(before, projectsOfTheTownship());
+    }
+
+    /** Waits until {@code count} transactions of project-service hold a write lock on its project table. */
+    private static void awaitTransactionsWritingProjects(int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int writing;
+        do {
+            try (Connection c = SuiteResource.projectDatabase(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE relation = 'project'::regclass"
+                            + " AND mode = 'RowExclusiveLock'")) {
+                rs.next();
+                writing = rs.getInt(1);
+            }
+            if (writing == count) {
+                return;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(writing + " transactions write the project table, not " + count);
     }
 
     @Test

@@ -20,13 +20,15 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
     static final String CAPACITY_DB = "qingliu_gw_capacity";
 
     private static PostgresServer postgres;
+    private static String projectJdbcUrl;
     private static ServiceProcess projectService;
     private static ServiceProcess capacityService;
 
     @Override
     public Map<String, String> start() {
         postgres = PostgresServer.configuredOrEmbedded();
-        projectService = ServiceProcess.projectService(freePort(), postgres, postgres.freshDatabase(PROJECT_DB));
+        projectJdbcUrl = postgres.freshDatabase(PROJECT_DB);
+        projectService = ServiceProcess.projectService(freePort(), postgres, projectJdbcUrl);
         projectService.start();
         capacityService = ServiceProcess.capacityService(freePort(), postgres, postgres.freshDatabase(CAPACITY_DB),
                 projectService.port());
@@ -63,6 +65,11 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     public static ServiceProcess projectService() {
         return projectService;
+    }
+
+    /** A connection to project-service's database, to see what its transactions hold. */
+    public static java.sql.Connection projectDatabase() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(projectJdbcUrl, postgres.user(), postgres.password());
     }
 
     /** capacity-service's process, to stop and start it in tests of outages. */
