@@ -90,7 +90,12 @@ public final class ProjectImportUpload implements StreamObserver<ImportProjectsR
             } catch (IOException e) {
                 throw new IllegalStateException(e); // never: it only digests
             }
-            startImport(message);
+            try {
+                startImport(message);
+            } catch (ApiException busy) {
+                fail(busy);
+                return;
+            }
         }
         // Outside the lock: this waits while the import is busy, and the watch must still be able to cut it off.
         messages.put(message);
@@ -110,7 +115,12 @@ public final class ProjectImportUpload implements StreamObserver<ImportProjectsR
             // From here the time is the service's (the import itself), not the client's.
             watching.cancel(false);
             received = System.nanoTime();
-            startImport(ImportProjectsRequest.getDefaultInstance());
+            try {
+                startImport(ImportProjectsRequest.getDefaultInstance());
+            } catch (ApiException busy) {
+                fail(busy);
+                return;
+            }
         }
         messages.complete(sha.digest());
     }

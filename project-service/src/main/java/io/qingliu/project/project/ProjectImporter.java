@@ -56,6 +56,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
@@ -96,11 +97,16 @@ public class ProjectImporter {
         return t;
     });
     private final int transactionTimeoutSeconds;
+    /** Places for imports in progress, each taken from its first message until its transaction has ended. */
+    private final Semaphore places;
+    private final int maxConcurrent;
 
     ProjectImporter(EntityManager em, ImportLookups lookups, ChangeLog changeLog, RequestLog requestLog, Clock clock,
             ObjectMapper json, QingliuConfig config) {
         this.em = em;
         this.transactionTimeoutSeconds = (int) config.uploads().maxDuration().plus(IMPORT_TIME).toSeconds();
+        this.maxConcurrent = config.uploads().maxConcurrentImports();
+        this.places = new Semaphore(maxConcurrent);
         this.lookups = lookups;
         this.changeLog = changeLog;
         this.requestLog = requestLog;
@@ -113,19 +119,33 @@ public class ProjectImporter {
      * gets the answer after the commit, or the failure after the rollback.
      *
      * @param first the stream's first message, whose options apply
+     * @throws ApiException RESOURCE_EXHAUSTED when the most imports the service takes at once are in progress
      */
     public void start(Context call, ImportMessages messages, ImportProjectsRequest first,
             BiConsumer<ImportProjectsResponse, Throwable> done) {
-        threads.execute(call.wrap(() -> {
+        if (!places.tryAcquire()) {
+            throw new ApiException(Status.Code.RESOURCE_EXHAUSTED, "IMPORTS_BUSY", maxConcurrent
+                    + " imports are in progress, the most this service takes at once; nothing was imported, send it again"
+                    + " in a moment", Map.of("max_concurrent_imports", Integer.toString(maxConcurrent)), List.of());
+        }
+        Runnable task = call.wrap(() -> {
             ImportProjectsResponse answer;
             try {
                 answer = importStream(messages, first);
             } catch (Throwable e) {
+                places.release();
                 done.accept(null, e);
                 return;
             }
+            places.release();
             done.accept(answer, null);
-        }));
+        });
+        try {
+            threads.execute(task);
+        } catch (RuntimeException e) {
+            places.release(); // stopping
+            throw e;
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

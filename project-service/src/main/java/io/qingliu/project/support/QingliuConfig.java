@@ -49,6 +49,14 @@ public interface QingliuConfig {
         /** A stream not completed by its client within this time is cut off (RESOURCE_EXHAUSTED, UPLOAD_TOO_LONG). */
         @WithDefault("30m")
         Duration maxDuration();
+
+        /**
+         * ImportProjects streams in progress at most: each holds a transaction and a connection
+         * (of {@code quarkus.datasource.jdbc.max-size}) while its client sends, plus a second one
+         * for moments; a stream beyond them is refused at once (RESOURCE_EXHAUSTED, IMPORTS_BUSY).
+         */
+        @WithDefault("8")
+        int maxConcurrentImports();
     }
 
     /** Limits of WatchChanges. */

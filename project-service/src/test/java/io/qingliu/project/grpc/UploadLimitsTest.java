@@ -28,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,32 @@ class UploadLimitsTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, cut.getCode(), cut.toString());
         assertEquals("UPLOAD_TOO_LONG", reason(cut), cut.toString());
         assertEquals(head, ChangeFeedReader.currentHead(registry), "nothing of the cut-off import was written");
+    }
+
+    /**
+     * Each import holds a transaction while its client sends, so the service takes only so many at
+     * once (here two): one more is refused at its first message, and the place of an import is
+     * free again by the time its client has the answer.
+     */
+    @Test
+    void anImportBeyondTheMostAtOnceIsRefusedAtItsFirstMessage() throws Exception {
+        long head = ChangeFeedReader.currentHead(registry);
+        List<OpenStream<ImportProjectsRequest, ImportProjectsResponse>> inProgress = new ArrayList<>();
+        for (int i = 0; i < ShortCallLimits.CONCURRENT_IMPORTS; i++) {
+            inProgress.add(ClientStreams.<ImportProjectsRequest, ImportProjectsResponse>open(async::importProjects)
+                    .send(message(true)));
+        }
+        OpenStream<ImportProjectsRequest, ImportProjectsResponse> oneMore = ClientStreams.open(async::importProjects);
+        Status busy = oneMore.send(message(true)).awaitFailure(Duration.ofSeconds(60));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, busy.getCode(), busy.toString());
+        assertEquals("IMPORTS_BUSY", reason(busy), busy.toString());
+        assertEquals(head, ChangeFeedReader.currentHead(registry), "nothing written yet");
+
+        inProgress.get(0).complete();
+        assertEquals(1, inProgress.get(0).answer().get(60, TimeUnit.SECONDS).getCreatedCount());
+        assertEquals(1, ClientStreams.send(async::importProjects, List.of(message(true))).getCreatedCount(),
+                "the place of the finished import is taken again");
+        inProgress.get(1).cancel();
     }
 
     @Test
