@@ -9,6 +9,7 @@ import io.qingliu.gateway.testing.SuiteProfile;
 import io.qingliu.gateway.testing.StreamingHttp;
 import io.qingliu.gateway.testing.SuiteResource;
 import io.qingliu.kit.testing.AdminTokenByDefault;
+import io.qingliu.kit.testing.TableLocks;
 import io.qingliu.kit.auth.Role;
 import io.qingliu.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,16 +23,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -185,29 +182,10 @@ class StreamRoutesTest {
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             out.flush();
-            awaitTransactionsWritingProjects(1);
+            TableLocks.awaitWriters(SuiteResource::projectDatabase, "project", 1, Duration.ofSeconds(60));
         } // hung up: no last chunk
-        awaitTransactionsWritingProjects(0);
+        TableLocks.awaitWriters(SuiteResource::projectDatabase, "project", 0, Duration.ofSeconds(60));
         assertEquals(before, projectsOfTheTownship());
-    }
-
-    /** Waits until {@code count} transactions of project-service hold a write lock on its project table. */
-    private static void awaitTransactionsWritingProjects(int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        int writing;
-        do {
-            try (Connection c = SuiteResource.projectDatabase(); Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE relation = 'project'::regclass"
-                            + " AND mode = 'RowExclusiveLock'")) {
-                rs.next();
-                writing = rs.getInt(1);
-            }
-            if (writing == count) {
-                return;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(writing + " transactions write the project table, not " + count);
     }
 
     @Test

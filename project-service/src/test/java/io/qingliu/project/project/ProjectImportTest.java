@@ -37,6 +37,7 @@ import io.qingliu.api.project.v1.RejectedEntry;
 import io.qingliu.api.project.v1.RejectedField;
 import io.qingliu.project.testing.ChangeFeedReader;
 import io.qingliu.kit.testing.ClientStreams;
+import io.qingliu.kit.testing.TableLocks;
 import io.qingliu.project.testing.PostgresResource;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -46,6 +47,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -460,32 +462,13 @@ class ProjectImportTest {
         long facilitiesBefore = countFacilities();
         var stream = ClientStreams.open(async::importProjects).sendAll(messages.subList(0, 9));
         // Chunks of 2,000: by the time the import holds a row lock of the project table, it has written rows.
-        awaitImportTransactions(1);
+        TableLocks.awaitWriters(dataSource::getConnection, "project", 1, Duration.ofSeconds(60));
 
         stream.cancel();
-        awaitImportTransactions(0);
+        TableLocks.awaitWriters(dataSource::getConnection, "project", 0, Duration.ofSeconds(60));
         assertEquals(0, projectsOfPlan(stub, plan).size());
         assertEquals(head, ChangeFeedReader.currentHead(stub));
         assertEquals(facilitiesBefore, countFacilities(), "no facility of the cancelled import stays");
-    }
-
-    /** Waits until {@code count} transactions other than the test's hold a lock on the project table (an import's writes). */
-    private void awaitImportTransactions(int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        int holding;
-        do {
-            try (var c = dataSource.getConnection(); var st = c.createStatement();
-                    var rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE relation = 'project'::regclass"
-                            + " AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()")) {
-                rs.next();
-                holding = rs.getInt(1);
-            }
-            if (holding == count) {
-                return;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(holding + " transactions write the project table, not " + count);
     }
 
     @Test
