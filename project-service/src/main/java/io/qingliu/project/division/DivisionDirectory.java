@@ -2,10 +2,14 @@ package io.qingliu.project.division;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.Session;
 
 /** Looks divisions up for the other features: one query for any number of codes. */
 @ApplicationScoped
@@ -35,6 +39,48 @@ public class DivisionDirectory {
             }
         }
         return found;
+    }
+
+    /**
+     * The divisions of {@code codes} that exist, as copies outside the session (never to be
+     * changed or saved), read by one query with the codes as one array. For the imports, which
+     * read ~2,000 a chunk: through Hibernate, an IN list of that many parameters was translated
+     * anew for every chunk and each row became a managed entity, a fifth of the import thread's
+     * CPU in a profile. Reads what is committed: a change of this transaction not yet flushed is
+     * not seen ({@link #findAll} sees it).
+     */
+    public Map<String, Division> readCommitted(Collection<String> codes) {
+        Map<String, Division> found = new HashMap<>();
+        if (codes.isEmpty()) {
+            return found;
+        }
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT code, name, level, kind, parent_code, county_code, township_code, basin, retired_at,
+                           updated_at, version
+                    FROM division WHERE code = ANY (?)""")) {
+                select.setArray(1, connection.createArrayOf("varchar", codes.toArray()));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Division d = new Division();
+                        d.code = rows.getString(1);
+                        d.name = rows.getString(2);
+                        d.level = DivisionLevel.valueOf(rows.getString(3));
+                        d.kind = DivisionKind.valueOf(rows.getString(4));
+                        d.parentCode = rows.getString(5);
+                        d.countyCode = rows.getString(6);
+                        d.townshipCode = rows.getString(7);
+                        d.basin = rows.getString(8);
+                        OffsetDateTime retired = rows.getObject(9, OffsetDateTime.class);
+                        d.retiredAt = retired == null ? null : retired.toInstant();
+                        d.updatedAt = rows.getObject(10, OffsetDateTime.class).toInstant();
+                        d.version = rows.getLong(11);
+                        found.put(d.code, d);
+                    }
+                }
+            }
+            return found;
+        });
     }
 
     /** The basin that applies to a division: its own, else its township's. */

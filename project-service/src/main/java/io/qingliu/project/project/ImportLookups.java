@@ -54,7 +54,7 @@ class ImportLookups {
         Session session = em.unwrap(Session.class);
         session.setDefaultReadOnly(true);
         session.setHibernateFlushMode(FlushMode.MANUAL);
-        Map<String, Division> byCode = divisions.findAll(codes);
+        Map<String, Division> byCode = divisions.readCommitted(codes);
         List<Facility> found = facilityIds.isEmpty() ? List.of()
                 : em.createQuery("FROM Facility f WHERE f.id IN :ids", Facility.class).setParameter("ids", facilityIds)
                         .getResultList();

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -97,22 +98,33 @@ class UploadLimitsTest {
     @Test
     void anImportBeyondTheMostAtOnceIsRefusedAtItsFirstMessage() throws Exception {
         long head = ChangeFeedReader.currentHead(registry);
-        List<OpenStream<ImportProjectsRequest, ImportProjectsResponse>> inProgress = new ArrayList<>();
-        for (int i = 0; i < ShortCallLimits.CONCURRENT_IMPORTS; i++) {
-            inProgress.add(ClientStreams.<ImportProjectsRequest, ImportProjectsResponse>open(async::importProjects)
-                    .send(message(true)));
-        }
-        OpenStream<ImportProjectsRequest, ImportProjectsResponse> oneMore = ClientStreams.open(async::importProjects);
-        Status busy = oneMore.send(message(true)).awaitFailure(Duration.ofSeconds(60));
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, busy.getCode(), busy.toString());
-        assertEquals("IMPORTS_BUSY", reason(busy), busy.toString());
-        assertEquals(head, ChangeFeedReader.currentHead(registry), "nothing written yet");
+        // One stream more than the service takes, each with its first message: whichever reaches it
+        // last is refused at once; the others are imports in progress.
+        List<OpenStream<ImportProjectsRequest, ImportProjectsResponse>> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i <= ShortCallLimits.CONCURRENT_IMPORTS; i++) {
+                streams.add(ClientStreams.<ImportProjectsRequest, ImportProjectsResponse>open(async::importProjects)
+                        .send(message(true)));
+            }
+            CompletableFuture.anyOf(streams.stream().map(OpenStream::answer).toArray(CompletableFuture[]::new))
+                    .exceptionally(refused -> null).get(ShortCallLimits.UPLOAD_IDLE_SECONDS, TimeUnit.SECONDS);
+            List<OpenStream<ImportProjectsRequest, ImportProjectsResponse>> refused = streams.stream()
+                    .filter(s -> s.answer().isDone()).toList();
+            assertEquals(1, refused.size(), "one stream refused, the others in progress");
+            Status busy = refused.get(0).awaitFailure(Duration.ofSeconds(1));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, busy.getCode(), busy.toString());
+            assertEquals("IMPORTS_BUSY", reason(busy), busy.toString());
+            assertEquals(head, ChangeFeedReader.currentHead(registry), "nothing written yet");
 
-        inProgress.get(0).complete();
-        assertEquals(1, inProgress.get(0).answer().get(60, TimeUnit.SECONDS).getCreatedCount());
-        assertEquals(1, ClientStreams.send(async::importProjects, List.of(message(true))).getCreatedCount(),
-                "the place of the finished import is taken again");
-        inProgress.get(1).cancel();
+            OpenStream<ImportProjectsRequest, ImportProjectsResponse> finishing = streams.stream()
+                    .filter(s -> !s.answer().isDone()).findFirst().orElseThrow();
+            finishing.complete();
+            assertEquals(1, finishing.answer().get(60, TimeUnit.SECONDS).getCreatedCount());
+            assertEquals(1, ClientStreams.send(async::importProjects, List.of(message(true))).getCreatedCount(),
+                    "the place of the finished import is taken again");
+        } finally {
+            streams.stream().filter(s -> !s.answer().isDone()).forEach(OpenStream::cancel);
+        }
     }
 
     @Test
