@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * it is bounded as the spooled uploads are: a stream whose client goes quiet for the idle timeout
  * or has not completed within the maximum duration ({@link UploadWatch}), or grows beyond its size
  * limit, is cut off (RESOURCE_EXHAUSTED) and its transaction rolled back; so is one the client
- * cancels. A SHA-256 of the messages, as they were spooled before, tells a retry from a
- * different import under the same request id.
+ * cancels; and the service takes only {@code qingliu.uploads.max-concurrent-imports} at once (one
+ * more is refused at its first message, IMPORTS_BUSY). A SHA-256 of the messages, framed as they
+ * were when imports were spooled, tells a retry from a different import under the same request id.
  */
 public final class ProjectImportUpload implements StreamObserver<ImportProjectsRequest> {
 
