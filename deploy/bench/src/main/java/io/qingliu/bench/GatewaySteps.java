@@ -146,8 +146,9 @@ final class GatewaySteps implements AutoCloseable {
      * through the gateway over HTTP/1.1 keep-alive connections: both warmed first, then measured in
      * short windows taken in turn ({@code --gateway-rounds}, default 3, of a third of
      * {@code --gateway-get-seconds} each), so that whatever else the machine does meanwhile (its
-     * neighbours, PostgreSQL's background work) weighs on both alike; one long window of each, one
-     * after the other, swung the ratio by a fifth between runs. Rates and percentiles are the means
+     * neighbours, PostgreSQL's background work) weighs on both alike (this machine's speed moved by
+     * ±30% within an hour: one long window of each, one after the other, could land a slow spell on
+     * one side only). Rates and percentiles are the means
      * of the windows'. The gateway's figure includes the gRPC call it makes; the difference is what
      * HTTP/JSON adds.
      */

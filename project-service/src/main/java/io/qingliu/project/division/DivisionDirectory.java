@@ -4,7 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.OffsetDateTime;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -62,25 +63,34 @@ public class DivisionDirectory {
                 select.setArray(1, connection.createArrayOf("varchar", codes.toArray()));
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        Division d = new Division();
-                        d.code = rows.getString(1);
-                        d.name = rows.getString(2);
-                        d.level = DivisionLevel.valueOf(rows.getString(3));
-                        d.kind = DivisionKind.valueOf(rows.getString(4));
-                        d.parentCode = rows.getString(5);
-                        d.countyCode = rows.getString(6);
-                        d.townshipCode = rows.getString(7);
-                        d.basin = rows.getString(8);
-                        OffsetDateTime retired = rows.getObject(9, OffsetDateTime.class);
-                        d.retiredAt = retired == null ? null : retired.toInstant();
-                        d.updatedAt = rows.getObject(10, OffsetDateTime.class).toInstant();
-                        d.version = rows.getLong(11);
+                        Division d = fromRow(rows);
                         found.put(d.code, d);
                     }
                 }
             }
             return found;
         });
+    }
+
+    /**
+     * A division from the first eleven columns of a row (code, name, level, kind, parent_code,
+     * county_code, township_code, basin, retired_at, updated_at, version): a copy outside the session.
+     */
+    static Division fromRow(ResultSet rows) throws SQLException {
+        Division d = new Division();
+        d.code = rows.getString(1);
+        d.name = rows.getString(2);
+        d.level = DivisionLevel.valueOf(rows.getString(3));
+        d.kind = DivisionKind.valueOf(rows.getString(4));
+        d.parentCode = rows.getString(5);
+        d.countyCode = rows.getString(6);
+        d.townshipCode = rows.getString(7);
+        d.basin = rows.getString(8);
+        Timestamp retired = rows.getTimestamp(9);
+        d.retiredAt = retired == null ? null : retired.toInstant();
+        d.updatedAt = rows.getTimestamp(10).toInstant();
+        d.version = rows.getLong(11);
+        return d;
     }
 
     /** The basin that applies to a division: its own, else its township's. */

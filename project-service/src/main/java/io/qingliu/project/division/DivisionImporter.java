@@ -318,19 +318,7 @@ public class DivisionImporter {
                 List<ChangeLog.Entry> entries = new ArrayList<>(CHUNK);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        Division d = new Division();
-                        d.code = rs.getString(1);
-                        d.name = rs.getString(2);
-                        d.level = DivisionLevel.valueOf(rs.getString(3));
-                        d.kind = DivisionKind.valueOf(rs.getString(4));
-                        d.parentCode = rs.getString(5);
-                        d.countyCode = rs.getString(6);
-                        d.townshipCode = rs.getString(7);
-                        d.basin = rs.getString(8);
-                        Timestamp retired = rs.getTimestamp(9);
-                        d.retiredAt = retired == null ? null : retired.toInstant();
-                        d.updatedAt = rs.getTimestamp(10).toInstant();
-                        d.version = rs.getLong(11);
+                        Division d = DivisionDirectory.fromRow(rs);
                         var snapshot = DivisionMapper.toProto(d, rs.getString(12));
                         boolean created = rs.getString(13).equals("CREATED");
                         entries.add(new ChangeLog.Entry(snapshot.getName(),

@@ -252,6 +252,31 @@ class ProjectImportTest {
         assertEquals(head, ChangeFeedReader.currentHead(stub));
     }
 
+    /** The divisions an import reads are read as they are now: a township retired from the list is refused. */
+    @Test
+    void anEntryAtARetiredTownshipIsRefused() throws Exception {
+        String plan = plan();
+        List<ProjectImportEntry> entries = entries(plan, 3);
+        String township = entries.get(1).getNewFacility().getLocationCode();
+        long head = ChangeFeedReader.currentHead(stub);
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("UPDATE division SET retired_at = now() WHERE code = '" + township + "'");
+        }
+        try {
+            StatusRuntimeException e = assertStatus(Status.Code.INVALID_ARGUMENT,
+                    () -> importProjects(messages(entries, 3, m -> m)));
+            // The plant lies in the township and serves it.
+            assertViolations(e, "entries[1].new_facility.location_code", "entries[1].new_facility.served_division_codes[0]");
+            assertTrue(e.getStatus().getDescription().contains("retired"), e.getStatus().getDescription());
+        } finally {
+            try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+                st.execute("UPDATE division SET retired_at = NULL WHERE code = '" + township + "'");
+            }
+        }
+        assertEquals(0, projectsOfPlan(stub, plan).size());
+        assertEquals(head, ChangeFeedReader.currentHead(stub));
+    }
+
     /**
      * A chunk's rows are written while the next chunk is checked: an import of three chunks, with
      * an entry skipped in the second, is all there, in stream order, every project on its facility.
